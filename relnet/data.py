@@ -1,0 +1,171 @@
+"""The data model shared by every stage of relnet.
+
+Training path: corpus readers produce `Document`s (text + gold `Mention`s + gold `Relation`s);
+`examples/` turns them into `Example`s (one chemical–gene pair in one sentence); the model
+predicts a label per example; evaluation compares `Relation`s. Mining path: text → `Document`
+without annotations → predicted `Mention`s → `Example`s → predicted `Relation`s (with a score).
+
+A relation points at its mentions by id (ChemProt's ``T12``); a mention points into
+`Document.text` by character offsets. JSON conversion lives here, in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+CHEMICAL = "CHEMICAL"
+GENE = "GENE"
+
+#: Corpus entity types → the two roles relnet works with. GENE-Y/GENE-N are kept in `Mention.subtype`.
+ENTITY_KINDS: dict[str, str] = {
+    "CHEMICAL": CHEMICAL,
+    "GENE": GENE,
+    "GENE-Y": GENE,
+    "GENE-N": GENE,
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A typed span of `Document.text`: ``text == document.text[start:end]``."""
+
+    id: str  # unique within its document, e.g. "T12"
+    start: int
+    end: int
+    text: str
+    kind: str  # CHEMICAL | GENE
+    subtype: str = ""  # the corpus's own type (GENE-Y, GENE-N, …), informative only
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Mention:
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A directed chemical (arg1) → gene (arg2) relation between two mentions of one document.
+
+    Gold and predicted relations share this type; a predicted one carries a `score`.
+    ``label`` is the corpus's relation type (e.g. INHIBITOR); ``group`` its CPR group (e.g. CPR:4),
+    empty where the source has none (DrugProt).
+    """
+
+    doc_id: str
+    arg1: str  # mention id of the chemical
+    arg2: str  # mention id of the gene/protein
+    label: str
+    group: str = ""
+    evaluated: bool = True
+    score: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Relation:
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One abstract (or any text) with its mentions and relations.
+
+    For ChemProt, ``text`` is ``title + "\\t" + abstract`` so that the corpus offsets index it
+    directly; ``title_end`` is the length of the title.
+    """
+
+    id: str
+    text: str
+    mentions: tuple[Mention, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    title_end: int = 0
+    source: str = ""
+
+    def mention_index(self) -> dict[str, Mention]:
+        return {m.id: m for m in self.mentions}
+
+    def with_annotations(
+        self, mentions: tuple[Mention, ...] | None = None, relations: tuple[Relation, ...] | None = None
+    ) -> Document:
+        return replace(
+            self,
+            mentions=self.mentions if mentions is None else tuple(mentions),
+            relations=self.relations if relations is None else tuple(relations),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "title_end": self.title_end,
+            "source": self.source,
+            "mentions": [m.to_json() for m in self.mentions],
+            "relations": [r.to_json() for r in self.relations],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Document:
+        return cls(
+            id=d["id"],
+            text=d["text"],
+            title_end=d.get("title_end", 0),
+            source=d.get("source", ""),
+            mentions=tuple(Mention.from_json(m) for m in d.get("mentions", [])),
+            relations=tuple(Relation.from_json(r) for r in d.get("relations", [])),
+        )
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character span inside `Example.text`."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Example:
+    """One candidate pair in one sentence: the unit the relation classifier sees.
+
+    ``text`` is the sentence (without markers); ``head``/``tail`` are the chemical and gene spans
+    inside it (for sources that do not say which is which, e.g. the SciBERT jsonl, head is the
+    first-marked mention and the kinds are ``ENTITY``). ``offset`` is where the sentence starts in
+    the document, so a prediction maps back to document offsets and mention ids.
+    """
+
+    doc_id: str
+    text: str
+    head: Span
+    tail: Span
+    label: str
+    head_kind: str = CHEMICAL
+    tail_kind: str = GENE
+    head_id: str = ""
+    tail_id: str = ""
+    offset: int = 0
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def head_text(self) -> str:
+        return self.text[self.head.start : self.head.end]
+
+    @property
+    def tail_text(self) -> str:
+        return self.text[self.tail.start : self.tail.end]
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["head"] = [self.head.start, self.head.end]
+        d["tail"] = [self.tail.start, self.tail.end]
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Example:
+        d = dict(d)
+        d["head"] = Span(*d["head"])
+        d["tail"] = Span(*d["tail"])
+        return cls(**d)

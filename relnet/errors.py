@@ -1,0 +1,47 @@
+"""Errors and counted warnings for bad input: every message names the file and the line."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger("relnet")
+
+
+class RelnetError(Exception):
+    """An error a user can fix; the CLI prints it as one line, without a traceback."""
+
+
+class InputError(RelnetError):
+    """Bad input data, located by file and (1-based) line."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class SkipCounter:
+    """Counts records skipped for a reason, and logs one summary warning per reason."""
+
+    source: str
+    counts: Counter[str] = field(default_factory=Counter)
+    first: dict[str, str] = field(default_factory=dict)
+
+    def skip(self, reason: str, where: str = "") -> None:
+        self.counts[reason] += 1
+        self.first.setdefault(reason, where)
+
+    def report(self) -> None:
+        for reason, n in self.counts.items():
+            example = f" (first at {self.first[reason]})" if self.first[reason] else ""
+            log.warning("%s: skipped %d %s%s", self.source, n, reason, example)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())

@@ -1,0 +1,1 @@
+"""Scoring: gold vs predicted labels (example level) and tuples (official, document level)."""

@@ -1,0 +1,59 @@
+"""Evaluate or apply a saved model on a split folder: the library side of `relnet evaluate/predict`."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
+from relnet.evaluation.metrics import score
+from relnet.evaluation.official import official_score, prediction_tuples, write_predictions
+from relnet.evaluation.report import write_report
+from relnet.examples.candidates import examples_from_documents
+from relnet.examples.dataset import load_examples
+from relnet.examples.labels import get_scheme
+from relnet.model.classifier import RelationClassifier
+from relnet.corpus import read_documents
+
+
+def evaluate_split(model_dir: str | Path, split: str | Path, output: str | Path, batch_size: int = 64) -> str:
+    """Example-level scores under the model's scheme, plus the official document-level score when
+    the split has a gold standard and the scheme classifies every candidate pair."""
+    model = RelationClassifier.load(model_dir)
+    scheme = get_scheme(model.meta["scheme"])
+    examples, _ = load_examples(split, scheme)
+    t0 = time.time()
+    predicted = [p.label for p in model.predict(examples, batch_size, progress=True)]
+    seconds = time.time() - t0
+    scores = score([e.label for e in examples], predicted, scheme)
+    official = None
+    if Path(split).is_dir() and scheme.negative is not None:
+        gold_path = find_chemprot_files(split).gold_standard
+        if gold_path is not None:
+            sentence_level = [(e, p) for e, p in zip(examples, predicted) if not e.meta.get("cross_sentence")]
+            pred = prediction_tuples([e for e, _ in sentence_level], [p for _, p in sentence_level], scheme)
+            official = official_score(pred, read_gold_standard(gold_path))
+    extra = {"model": str(model_dir), "split": str(split), "examples_per_second": len(examples) / max(seconds, 1e-9)}
+    return write_report(output, "eval", scores, official, extra)
+
+
+def predict_split(model_dir: str | Path, split: str | Path, output: str | Path, batch_size: int = 64) -> int:
+    """Predict every within-sentence candidate pair of a split (gold labels unused).
+
+    Writes the official TSV (evaluated groups only) and a JSONL with every pair's label and score.
+    """
+    model = RelationClassifier.load(model_dir)
+    scheme = get_scheme(model.meta["scheme"])
+    docs = read_documents(split)
+    examples = list(examples_from_documents(docs, None))
+    predictions = model.predict(examples, batch_size, progress=True)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tuples = prediction_tuples(examples, [p.label for p in predictions], scheme)
+    write_predictions(output, tuples)
+    with output.with_suffix(".jsonl").open("w", encoding="utf-8") as f:
+        for e, p in zip(examples, predictions):
+            f.write(json.dumps({"doc_id": e.doc_id, "arg1": e.head_id, "arg2": e.tail_id,
+                                "label": p.label, "score": round(p.score, 5)}) + "\n")  # fmt: skip
+    return len(tuples)

@@ -1,0 +1,1 @@
+"""Documents → candidate chemical–gene pairs → labelled `Example`s (pairing, labels, sampling)."""

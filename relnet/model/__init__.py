@@ -1,0 +1,1 @@
+"""Encoder (text + entity markers → pair vector) and classifier (pair vector → relation scores)."""

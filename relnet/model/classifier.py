@@ -1,0 +1,113 @@
+"""The relation classifier: pair encoder + linear head, saved as a self-contained folder.
+
+A model folder holds ``model.safetensors`` (all weights), ``relnet_model.json`` (labels, scheme,
+marker style, max length, the training arguments), ``encoder_config.json`` (the transformer's
+config) and the tokenizer files — everything `RelationClassifier.load` needs, offline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from tqdm.auto import tqdm
+from transformers import AutoConfig, AutoTokenizer
+
+from relnet.data import Example
+from relnet.errors import RelnetError
+from relnet.model.encoder import Features, PairEncoder
+
+MODEL_FILE = "model.safetensors"
+META_FILE = "relnet_model.json"
+ENCODER_CONFIG = "encoder_config.json"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str
+    score: float  # probability of ``label``
+    probs: tuple[float, ...]  # one per class, in `RelationClassifier.labels` order
+
+
+class RelationClassifier(nn.Module):
+    """``forward(batch) → logits (B, C)``; `predict(examples)` → one `Prediction` per example."""
+
+    def __init__(self, encoder: PairEncoder, labels: list[str], dropout: float = 0.1, meta: dict | None = None):
+        super().__init__()
+        self.encoder = encoder
+        self.labels = list(labels)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(2 * encoder.hidden_size, len(labels))
+        self.meta: dict[str, Any] = dict(meta or {})
+
+    @property
+    def label2id(self) -> dict[str, int]:
+        return {label: i for i, label in enumerate(self.labels)}
+
+    def forward(self, input_ids, attention_mask, head_index, tail_index) -> torch.Tensor:
+        pair = self.encoder(input_ids, attention_mask, head_index, tail_index)  # (B, 2H)
+        return self.head(self.dropout(pair))  # (B, C)
+
+    # -- inference -------------------------------------------------------------------------
+    @torch.inference_mode()
+    def predict_proba(
+        self, examples: list[Example] | list[Features], batch_size: int = 64, progress: bool = False
+    ) -> torch.Tensor:
+        """Class probabilities (N, C), in input order. Batches are length-sorted for speed."""
+        was_training = self.training
+        self.eval()
+        feats = examples if not examples or isinstance(examples[0], Features) else self.encoder.tokenize(examples)
+        order = sorted(range(len(feats)), key=lambda i: len(feats[i].input_ids))
+        probs = torch.zeros((len(feats), len(self.labels)))
+        starts = range(0, len(order), batch_size)
+        for s in tqdm(starts, desc="predict", unit="batch", disable=not progress, leave=False):
+            idx = order[s : s + batch_size]
+            batch = self.encoder.collate([feats[i] for i in idx])
+            probs[idx] = torch.softmax(self(**batch).float(), dim=-1)
+        self.train(was_training)
+        return probs
+
+    def predict(self, examples: list[Example], batch_size: int = 64, progress: bool = False) -> list[Prediction]:
+        probs = self.predict_proba(examples, batch_size, progress)
+        best = probs.argmax(dim=-1).tolist()
+        return [
+            Prediction(self.labels[b], float(p[b]), tuple(float(x) for x in p)) for b, p in zip(best, probs)
+        ]
+
+    # -- persistence -----------------------------------------------------------------------
+    def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> Path:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        state = {k: v.contiguous() for k, v in self.state_dict().items()}
+        save_file(state, str(folder / MODEL_FILE))
+        self.encoder.transformer.config.to_json_file(str(folder / ENCODER_CONFIG))
+        self.encoder.tokenizer.save_pretrained(str(folder))
+        meta = {
+            **self.meta,
+            **(extra or {}),
+            "labels": self.labels,
+            "marker_style": self.encoder.marker_style,
+            "max_length": self.encoder.max_length,
+            "dropout": self.dropout.p,
+        }
+        (folder / META_FILE).write_text(json.dumps(meta, indent=2))
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> RelationClassifier:
+        folder = Path(folder)
+        if not (folder / META_FILE).is_file() or not (folder / MODEL_FILE).is_file():
+            raise RelnetError(f"{folder}: not a relnet model folder (no {META_FILE} / {MODEL_FILE})")
+        meta = json.loads((folder / META_FILE).read_text())
+        config = AutoConfig.from_pretrained(str(folder / ENCODER_CONFIG))
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), use_fast=True)
+        encoder = PairEncoder.from_config(tokenizer, config, meta["marker_style"], meta["max_length"])
+        model = cls(encoder, meta["labels"], meta.get("dropout", 0.1), meta)
+        model.load_state_dict(load_file(str(folder / MODEL_FILE)))
+        model.eval()
+        return model

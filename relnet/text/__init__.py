@@ -1,0 +1,1 @@
+"""Text utilities that keep character offsets: sentence splitting."""

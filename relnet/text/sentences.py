@@ -1,0 +1,91 @@
+"""Offset-preserving sentence splitting tuned for biomedical abstracts.
+
+A rule-based splitter: a sentence ends at ``.``, ``!`` or ``?`` (optionally followed by closing
+quotes/brackets) followed by white space and a token that can start a sentence, unless the word
+before the stop is a known abbreviation (``e.g.``, ``et al.``, ``Fig.``), an initial, or the stop
+sits inside a protected span (an entity mention). ChemProt's title/abstract tab is a boundary too.
+Rule-based on purpose: fast, deterministic, no model download, and offsets are exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+ABBREVIATIONS = frozenset(
+    """e.g i.e et al etc vs v cf approx ca fig figs eq eqs ref refs no nos vol resp dr mr mrs ms prof
+    st sp spp inc ltd co corp jr sr min max mol wt conc temp dept univ viz al""".split()
+)
+
+# A candidate boundary: terminal punctuation, optional closers, then white space.
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*(?=\s+)")
+_NEXT_TOKEN = re.compile(r"\s+(\S)")
+
+
+def _is_abbreviation(text: str, stop: int) -> bool:
+    """True if the period at ``stop`` ends an abbreviation or an initial ("J. Biol.")."""
+    if text[stop] != ".":
+        return False
+    m = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:stop])
+    if not m:
+        return False
+    raw = m.group(1).rstrip(".")
+    word = raw.lower()
+    # "DR." (dextrorphan) is an acronym ending a sentence; "Dr." and "e.g." are abbreviations
+    if word in ABBREVIATIONS and not (len(raw) > 1 and raw.isupper()):
+        return True
+    return len(word) == 1 and word.isalpha() and text[stop - 2 : stop - 1] in (" ", "", "(")
+
+
+def split_sentences(
+    text: str, protected: Sequence[tuple[int, int]] = (), start: int = 0, end: int | None = None
+) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into sentences.
+
+    Returns ``[(s, e), …]`` character offsets into ``text`` with surrounding white space trimmed;
+    together they cover every non-space character. No boundary falls inside a ``protected`` span.
+    """
+    end = len(text) if end is None else end
+    starts = sorted(s for s, _ in protected)
+    ends_by_start = sorted(protected)
+
+    def inside_protected(pos: int) -> bool:
+        i = bisect.bisect_right(starts, pos) - 1
+        # spans may overlap: check the few that start at or before pos
+        while i >= 0 and pos - ends_by_start[i][0] < 500:
+            s, e = ends_by_start[i]
+            if s <= pos < e:
+                return True
+            i -= 1
+        return False
+
+    cuts: list[int] = []
+    for m in _BOUNDARY.finditer(text, start, end):
+        stop, cut = m.start(), m.end()
+        nxt = _NEXT_TOKEN.match(text, cut, end)
+        if not nxt:
+            continue
+        ch = nxt.group(1)
+        if not (ch.isupper() or ch.isdigit() or ch in "([\"'"):
+            continue
+        if _is_abbreviation(text, stop) or inside_protected(stop) or inside_protected(cut):
+            continue
+        # "2.5" or "p. 3": a period between digits is never a boundary
+        if text[stop] == "." and stop > 0 and text[stop - 1].isdigit() and ch.isdigit():
+            continue
+        cuts.append(cut)
+    # Tabs and line breaks (ChemProt's title|abstract separator) always separate sentences.
+    for m in re.finditer(r"[\t\n]+", text[start:end]):
+        if not inside_protected(start + m.start()):
+            cuts.append(start + m.start())
+    bounds = [start, *sorted(set(cuts)), end]
+    out: list[tuple[int, int]] = []
+    for s, e in zip(bounds, bounds[1:]):
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out

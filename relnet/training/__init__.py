@@ -1,0 +1,1 @@
+"""Training: `TrainConfig` → explicit loop → a self-contained model folder with its reports."""

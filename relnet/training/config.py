@@ -1,0 +1,72 @@
+"""`TrainConfig`: every training setting, its default and its help, checked on creation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from relnet.errors import RelnetError
+from relnet.examples.labels import SCHEMES
+from relnet.model.markers import MARKER_STYLES
+
+
+@dataclass
+class TrainConfig:
+    train: str = field(default="../shared/data/chemprot/original/training", metadata={"help": "training split folder"})
+    dev: str = field(default="../shared/data/chemprot/original/development", metadata={"help": "dev split folder"})
+    output_dir: str = field(default="runs/model", metadata={"help": "where the model folder and reports go"})
+    scheme: str = field(default="cpr", metadata={"help": "label scheme: cpr | fine | coarse5"})
+    encoder: str = field(default="default", metadata={"help": "HF encoder name or folder; default = bundled MiniLM"})
+    marker_style: str = field(default="punct", metadata={"help": "entity markers: punct | tokens"})
+    max_length: int = field(default=256, metadata={"help": "max tokens per example (window around the pair)"})
+    epochs: int = field(default=3, metadata={"help": "training epochs"})
+    batch_size: int = field(default=16, metadata={"help": "training batch size"})
+    eval_batch_size: int = field(default=64, metadata={"help": "evaluation batch size"})
+    lr: float = field(default=6e-5, metadata={"help": "peak learning rate (AdamW)"})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
+    warmup_ratio: float = field(default=0.1, metadata={"help": "fraction of steps with linear warmup"})
+    max_grad_norm: float = field(default=1.0, metadata={"help": "gradient clipping norm"})
+    dropout: float = field(default=0.1, metadata={"help": "dropout before the classifier head"})
+    seed: int = field(default=13, metadata={"help": "random seed (data order, init, sampling)"})
+    oversample: str = field(default="", metadata={"help": "'' | auto | seed | LABEL=N,… copies per class"})
+    class_weights: bool = field(default=False, metadata={"help": "inverse-frequency weighted loss"})
+    negative_keep: float = field(default=1.0, metadata={"help": "fraction of negative training pairs kept"})
+    patience: int = field(default=2, metadata={"help": "epochs without dev improvement before stopping"})
+    max_train_examples: int = field(default=0, metadata={"help": "debug: cap on training examples (0 = all)"})
+    max_dev_examples: int = field(default=0, metadata={"help": "debug: cap on dev examples (0 = all)"})
+    max_steps: int = field(default=0, metadata={"help": "debug: stop after this many steps (0 = no cap)"})
+    extra_train: list[str] = field(default_factory=list, metadata={"help": "more training folders (DrugProt…)"})
+    threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = all cores)"})
+
+    def __post_init__(self) -> None:
+        if self.scheme not in SCHEMES:
+            raise RelnetError(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
+        if self.marker_style not in MARKER_STYLES:
+            raise RelnetError(f"marker_style must be one of {', '.join(MARKER_STYLES)}, got {self.marker_style!r}")
+        for name in ("epochs", "batch_size", "eval_batch_size"):
+            if getattr(self, name) < 1:
+                raise RelnetError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if not 0 < self.lr < 1:
+            raise RelnetError(f"lr must be in (0, 1), got {self.lr}")
+        if not 0 <= self.warmup_ratio < 1:
+            raise RelnetError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
+        if self.max_length < 16:
+            raise RelnetError(f"max_length must be at least 16, got {self.max_length}")
+        if not 0 < self.negative_keep <= 1:
+            raise RelnetError(f"negative_keep must be in (0, 1], got {self.negative_keep}")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_file(cls, path: str | Path, **overrides: Any) -> TrainConfig:
+        """A preset from ``configs/*.json``; unknown keys are an error, not silently ignored."""
+        data = json.loads(Path(path).read_text())
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise RelnetError(f"{path}: unknown config keys {sorted(unknown)}")
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**data)

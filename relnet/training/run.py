@@ -1,0 +1,116 @@
+"""One training run from a `TrainConfig`: data → model → `loop.train` → reports in ``output_dir``.
+
+``output_dir/best`` is the model folder (`RelationClassifier.load`); next to it: ``config.json``,
+``history.json``, ``learning_curves.png``, and the best model's dev report (``dev.json``/``.txt``/PNG).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from pathlib import Path
+
+import torch
+
+from relnet.corpus.chemprot import find_chemprot_files
+from relnet.errors import RelnetError
+from relnet.evaluation.metrics import score
+from relnet.evaluation.official import official_score, prediction_tuples, read_gold_standard
+from relnet.evaluation.plots import plot_learning_curves
+from relnet.evaluation.report import write_report
+from relnet.examples.dataset import load_examples
+from relnet.examples.labels import get_scheme
+from relnet.examples.sampling import class_weights, oversample, parse_factors, subsample_negatives
+from relnet.model.classifier import RelationClassifier
+from relnet.model.encoder import PairEncoder
+from relnet.training.config import TrainConfig
+from relnet.training.loop import BEST, LAST, set_seed, train
+
+log = logging.getLogger("relnet")
+
+
+def split_ids(path: str | Path) -> set[str]:
+    """Document ids of an evaluation split (for leak-free extra training data)."""
+    path = Path(path)
+    if path.is_dir():
+        from relnet.corpus.chemprot import read_abstracts
+
+        return set(read_abstracts(find_chemprot_files(path).abstracts))
+    return set()
+
+
+def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = False) -> dict:
+    out = Path(config.output_dir)
+    if out.exists() and any(out.iterdir()) and not (resume or overwrite):
+        raise RelnetError(f"{out} is not empty: pass --resume to continue it or --overwrite to start again")
+    out.mkdir(parents=True, exist_ok=True)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    set_seed(config.seed)
+    scheme = get_scheme(config.scheme)
+
+    # -- data --------------------------------------------------------------------------------
+    dev_examples, dev_docs = load_examples(config.dev, scheme)
+    held_out = {d.id for d in dev_docs}
+    train_examples, _ = load_examples(config.train, scheme, exclude_ids=held_out)
+    for extra in config.extra_train:
+        more, _ = load_examples(extra, scheme, exclude_ids=held_out)  # leak-free: dev documents dropped
+        log.info("extra training data %s: %d examples", extra, len(more))
+        train_examples += more
+    if config.negative_keep < 1 and scheme.negative:
+        train_examples = subsample_negatives(train_examples, scheme.negative, config.negative_keep, config.seed)
+    if config.oversample:
+        train_examples = oversample(train_examples, parse_factors(config.oversample), config.seed)
+    if config.max_train_examples:
+        train_examples = train_examples[: config.max_train_examples]
+    if config.max_dev_examples:
+        dev_examples = dev_examples[: config.max_dev_examples]
+    if not train_examples or not dev_examples:
+        raise RelnetError("no training or no dev examples: check the folders and the scheme")
+    log.info("train %d examples %s", len(train_examples), dict(sorted(Counter(e.label for e in train_examples).items())))
+    log.info("dev %d examples", len(dev_examples))
+
+    # -- model -------------------------------------------------------------------------------
+    if resume and (out / LAST).is_dir():
+        model = RelationClassifier.load(out / LAST)
+    else:
+        encoder = PairEncoder.from_pretrained(config.encoder, config.marker_style, config.max_length)
+        model = RelationClassifier(encoder, list(scheme.labels), config.dropout, {"scheme": scheme.name})
+    weights = class_weights(train_examples, model.labels) if config.class_weights else None
+    (out / "config.json").write_text(json.dumps(config.to_json(), indent=2))
+
+    # -- train -------------------------------------------------------------------------------
+    t0 = time.time()
+    history = train(config, model, train_examples, dev_examples, scheme, weights, resume=resume)
+    wall = time.time() - t0
+    plot_learning_curves(history.epochs, out / "learning_curves.png")
+    (out / "history.json").write_text(json.dumps(history.epochs, indent=2))
+
+    # -- final report on the best model ------------------------------------------------------
+    best = RelationClassifier.load(out / BEST)
+    t1 = time.time()
+    predicted = [p.label for p in best.predict(dev_examples, config.eval_batch_size)]
+    infer_seconds = time.time() - t1
+    scores = score([e.label for e in dev_examples], predicted, scheme)
+    official = None
+    gold_path = find_chemprot_files(config.dev).gold_standard if Path(config.dev).is_dir() else None
+    if gold_path is not None and scheme.negative is not None:  # candidate-based schemes only
+        sentence_level = [(e, p) for e, p in zip(dev_examples, predicted) if not e.meta.get("cross_sentence")]
+        official = official_score(
+            prediction_tuples([e for e, _ in sentence_level], [p for _, p in sentence_level], scheme),
+            read_gold_standard(gold_path),
+        )
+    summary = {
+        "scheme": scheme.name,
+        "best_epoch": history.best_epoch,
+        "train_wall_seconds": wall,
+        "train_examples": len(train_examples),
+        "dev_examples": len(dev_examples),
+        "inference_examples_per_second": len(dev_examples) / max(infer_seconds, 1e-9),
+        "seconds_per_epoch": [e["train_seconds"] for e in history.epochs],
+    }
+    text = write_report(out, "dev", scores, official, summary)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return {"text": text, **summary, "micro_f1": scores.micro["f1"], "macro_f1": scores.macro["f1"]}
