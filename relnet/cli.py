@@ -11,7 +11,7 @@ import logging
 import sys
 from dataclasses import MISSING, fields
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,6 +29,9 @@ def _setup_logging(verbose: bool = False) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(levelname)s %(message)s")
     for noisy in ("transformers", "httpx", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()  # "weights not used: pooler" is expected: we never use the pooler
 
 
 def _fail(err: Exception) -> None:
@@ -42,7 +45,7 @@ def _train_command():
     from relnet.training.config import TrainConfig
 
     params = [
-        inspect.Parameter("config_file", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[Path],
+        inspect.Parameter("config_file", inspect.Parameter.KEYWORD_ONLY, annotation=Path | None,
                           default=typer.Option(None, "--config", help="a JSON preset from configs/")),
         inspect.Parameter("resume", inspect.Parameter.KEYWORD_ONLY, annotation=bool,
                           default=typer.Option(False, help="continue the run in --output-dir")),
@@ -51,7 +54,7 @@ def _train_command():
     ]  # fmt: skip
     for f in fields(TrainConfig):
         default = f.default if f.default is not MISSING else None
-        annotation = Optional[_TYPES[str(f.type)]]
+        annotation = _TYPES[str(f.type)] | None
         params.append(
             inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
                               default=typer.Option(None, help=f"{f.metadata.get('help', '')} [default: {default}]"))
@@ -119,7 +122,7 @@ def predict(
 # -- corpus ----------------------------------------------------------------------------------
 @corpus_app.command("stats")
 def corpus_stats(
-    splits: Annotated[Optional[list[Path]], typer.Argument(help="split folders")] = None,
+    splits: Annotated[list[Path] | None, typer.Argument(help="split folders")] = None,
     scheme: Annotated[str, typer.Option(help="cpr | fine | coarse5")] = "coarse5",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:

@@ -91,9 +91,7 @@ def read_abstracts(path: Path, source: str = "chemprot") -> dict[str, Document]:
     return docs
 
 
-def read_entities(
-    path: Path, docs: dict[str, Document], skipped: SkipCounter
-) -> dict[str, list[Mention]]:
+def read_entities(path: Path, docs: dict[str, Document], skipped: SkipCounter) -> dict[str, list[Mention]]:
     """Entities with offsets checked against their document's text."""
     out: dict[str, list[Mention]] = {}
     seen: set[tuple[str, str]] = set()
@@ -124,9 +122,7 @@ def parse_arg(value: str, prefix: str, path: Path, lineno: int) -> str:
     return value[len(prefix) + 1 :]
 
 
-def check_pair(
-    pmid: str, arg1: str, arg2: str, mentions: dict[str, Mention], path: Path, lineno: int
-) -> None:
+def check_pair(pmid: str, arg1: str, arg2: str, mentions: dict[str, Mention], path: Path, lineno: int) -> None:
     for arg in (arg1, arg2):
         if arg not in mentions:
             raise InputError(path, lineno, f"relation refers to unknown entity {arg} of document {pmid}")

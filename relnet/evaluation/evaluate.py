@@ -6,6 +6,7 @@ import json
 import time
 from pathlib import Path
 
+from relnet.corpus import read_documents
 from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
 from relnet.evaluation.metrics import score
 from relnet.evaluation.official import official_score, prediction_tuples, write_predictions
@@ -14,7 +15,6 @@ from relnet.examples.candidates import examples_from_documents
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.model.classifier import RelationClassifier
-from relnet.corpus import read_documents
 
 
 def evaluate_split(model_dir: str | Path, split: str | Path, output: str | Path, batch_size: int = 64) -> str:

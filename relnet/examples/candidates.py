@@ -89,9 +89,7 @@ def make_examples(doc: Document, scheme: LabelScheme | None = None, with_cross_s
             c, g = mentions[pair[0]], mentions[pair[1]]
             i, j = sorted((sentence_of(c), sentence_of(g)))
             window = (sentences[i][0], sentences[j][1])
-            out.extend(
-                _example(doc, window, c, g, label, cross_sentence=True) for label in _per_pair(labels, scheme)
-            )
+            out.extend(_example(doc, window, c, g, label, cross_sentence=True) for label in _per_pair(labels, scheme))
     return out
 
 

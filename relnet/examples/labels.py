@@ -17,16 +17,36 @@ NEGATIVE = "false"
 
 COARSE5: dict[str, str] = {
     **dict.fromkeys(
-        ["REGULATOR", "DIRECT-REGULATOR", "INDIRECT-REGULATOR", "AGONIST", "MODULATOR", "COFACTOR",
-         "SUBSTRATE", "PRODUCT-OF", "SUBSTRATE_PRODUCT-OF"], "INTERACTOR"),  # fmt: skip
+        [
+            "REGULATOR",
+            "DIRECT-REGULATOR",
+            "INDIRECT-REGULATOR",
+            "AGONIST",
+            "MODULATOR",
+            "COFACTOR",
+            "SUBSTRATE",
+            "PRODUCT-OF",
+            "SUBSTRATE_PRODUCT-OF",
+        ],
+        "INTERACTOR",
+    ),  # fmt: skip
     "NOT": "NOT",
     "PART-OF": "PART-OF",
     **dict.fromkeys(
-        ["INHIBITOR", "INDIRECT-DOWNREGULATOR", "DOWNREGULATOR", "ANTAGONIST", "AGONIST-INHIBITOR",
-         "MODULATOR-INHIBITOR"], "REGULATOR-NEGATIVE"),  # fmt: skip
+        [
+            "INHIBITOR",
+            "INDIRECT-DOWNREGULATOR",
+            "DOWNREGULATOR",
+            "ANTAGONIST",
+            "AGONIST-INHIBITOR",
+            "MODULATOR-INHIBITOR",
+        ],
+        "REGULATOR-NEGATIVE",
+    ),  # fmt: skip
     **dict.fromkeys(
         ["ACTIVATOR", "INDIRECT-UPREGULATOR", "UPREGULATOR", "AGONIST-ACTIVATOR", "MODULATOR-ACTIVATOR"],
-        "REGULATOR-POSITIVE"),  # fmt: skip
+        "REGULATOR-POSITIVE",
+    ),  # fmt: skip
 }
 
 FINE_TYPES = tuple(sorted(t for t, g in TYPE_TO_GROUP.items() if g in EVALUATED_GROUPS))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from relnet.errors import RelnetError
 from relnet.data import Example
+from relnet.errors import RelnetError
 
 #: The seed presentation's oversampling of coarse5 (train 6,436 → 9,614).
 SEED_FACTORS: dict[str, int] = {"NOT": 5, "PART-OF": 3, "REGULATOR-POSITIVE": 3}

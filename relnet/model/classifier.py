@@ -75,9 +75,7 @@ class RelationClassifier(nn.Module):
     def predict(self, examples: list[Example], batch_size: int = 64, progress: bool = False) -> list[Prediction]:
         probs = self.predict_proba(examples, batch_size, progress)
         best = probs.argmax(dim=-1).tolist()
-        return [
-            Prediction(self.labels[b], float(p[b]), tuple(float(x) for x in p)) for b, p in zip(best, probs)
-        ]
+        return [Prediction(self.labels[b], float(p[b]), tuple(float(x) for x in p)) for b, p in zip(best, probs)]
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> Path:

@@ -156,4 +156,3 @@ def _token_at(offsets: list[tuple[int, int]], char: int) -> int:
         if e > char and s >= char or (s <= char < e):
             return i
     raise RelnetError(f"marker at character {char} has no token")
-

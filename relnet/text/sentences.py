@@ -2,7 +2,7 @@
 
 A rule-based splitter: a sentence ends at ``.``, ``!`` or ``?`` (optionally followed by closing
 quotes/brackets) followed by white space and a token that can start a sentence, unless the word
-before the stop is a known abbreviation (``e.g.``, ``et al.``, ``Fig.``), an initial, or the stop
+before the stop is a known abbreviation (``e.g.``, ``et al.``, ``Fig.``), or the stop
 sits inside a protected span (an entity mention). ChemProt's title/abstract tab is a boundary too.
 Rule-based on purpose: fast, deterministic, no model download, and offsets are exact.
 """
@@ -24,7 +24,7 @@ _NEXT_TOKEN = re.compile(r"\s+(\S)")
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:
-    """True if the period at ``stop`` ends an abbreviation or an initial ("J. Biol.")."""
+    """True if the period at ``stop`` ends a known abbreviation ("e.g.", "Fig.")."""
     if text[stop] != ".":
         return False
     m = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:stop])
@@ -33,9 +33,9 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     raw = m.group(1).rstrip(".")
     word = raw.lower()
     # "DR." (dextrorphan) is an acronym ending a sentence; "Dr." and "e.g." are abbreviations
-    if word in ABBREVIATIONS and not (len(raw) > 1 and raw.isupper()):
-        return True
-    return len(word) == 1 and word.isalpha() and text[stop - 2 : stop - 1] in (" ", "", "(")
+    # single letters ("protein kinase C. The …") end sentences in abstracts far more often than
+    # author initials do, so they are not treated as abbreviations
+    return word in ABBREVIATIONS and not (len(raw) > 1 and raw.isupper())
 
 
 def split_sentences(

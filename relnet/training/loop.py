@@ -89,10 +89,17 @@ def train(
         log.info("example: %s | %s → %s", e.label, enc.tokenizer.decode(f.input_ids)[:160], f.input_ids[:12])
 
     steps_per_epoch = math.ceil(len(feats) / config.batch_size)
-    total = steps_per_epoch * config.epochs if not config.max_steps else min(config.max_steps, steps_per_epoch * config.epochs)
+    total = (
+        steps_per_epoch * config.epochs
+        if not config.max_steps
+        else min(config.max_steps, steps_per_epoch * config.epochs)
+    )
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
     groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": config.weight_decay},
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": config.weight_decay,
+        },
         {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=config.lr)

@@ -69,7 +69,9 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
         dev_examples = dev_examples[: config.max_dev_examples]
     if not train_examples or not dev_examples:
         raise RelnetError("no training or no dev examples: check the folders and the scheme")
-    log.info("train %d examples %s", len(train_examples), dict(sorted(Counter(e.label for e in train_examples).items())))
+    log.info(
+        "train %d examples %s", len(train_examples), dict(sorted(Counter(e.label for e in train_examples).items()))
+    )
     log.info("dev %d examples", len(dev_examples))
 
     # -- model -------------------------------------------------------------------------------

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from relnet.corpus import read_documents
+from relnet.examples.candidates import examples_from_documents
+from relnet.examples.labels import get_scheme
+from relnet.model.classifier import RelationClassifier
+from relnet.model.encoder import PairEncoder
+
+
+def _tiny(tiny_encoder: Path, style: str = "punct") -> RelationClassifier:
+    torch.manual_seed(0)
+    enc = PairEncoder.from_pretrained(str(tiny_encoder), style, max_length=64)
+    return RelationClassifier(enc, list(get_scheme("cpr").labels), dropout=0.0, meta={"scheme": "cpr"})
+
+
+def test_classifier_marker_indices_point_at_opening_markers(tiny_encoder: Path, split_dir: Path) -> None:
+    examples = list(examples_from_documents(read_documents(split_dir), get_scheme("cpr")))
+    for style, (h, t) in {"punct": ("@", "#"), "tokens": ("[CHEM]", "[GENE]")}.items():
+        enc = _tiny(tiny_encoder, style).encoder
+        for f in enc.tokenize(examples):
+            tokens = enc.tokenizer.convert_ids_to_tokens(f.input_ids)
+            assert (tokens[f.head_index], tokens[f.tail_index]) == (h, t)
+
+
+def test_classifier_window_keeps_both_markers_when_truncating(tiny_encoder: Path) -> None:
+    from relnet.data import Example, Span
+
+    text = "filler " * 100 + "aspirin blocks COX-2 " + "filler " * 100
+    start = text.index("aspirin")
+    ex = Example("d", text, Span(start, start + 7), Span(start + 15, start + 20), "false")
+    enc = _tiny(tiny_encoder).encoder
+    (f,) = enc.tokenize([ex])
+    tokens = enc.tokenizer.convert_ids_to_tokens(f.input_ids)
+    assert len(f.input_ids) == 64 and tokens[f.head_index] == "@" and tokens[f.tail_index] == "#"
+
+
+def test_classifier_overfits_a_handful(tiny_encoder: Path, split_dir: Path) -> None:
+    examples = list(examples_from_documents(read_documents(split_dir), get_scheme("cpr")))
+    model = _tiny(tiny_encoder)
+    feats = model.encoder.tokenize(examples)
+    batch = model.encoder.collate(feats)
+    y = torch.tensor([model.label2id[e.label] for e in examples])
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    model.train()
+    for _ in range(60):
+        loss = torch.nn.functional.cross_entropy(model(**batch), y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    assert [p.label for p in model.predict(examples)] == [e.label for e in examples]
+
+
+def test_classifier_save_load_round_trip(tiny_encoder: Path, split_dir: Path, tmp_path: Path) -> None:
+    examples = list(examples_from_documents(read_documents(split_dir), get_scheme("cpr")))
+    model = _tiny(tiny_encoder, "tokens")
+    before = model.predict_proba(examples)
+    model.save(tmp_path / "m")
+    loaded = RelationClassifier.load(tmp_path / "m")
+    assert loaded.labels == model.labels and loaded.meta["scheme"] == "cpr"
+    assert torch.allclose(before, loaded.predict_proba(examples), atol=1e-6)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+from relnet.text.sentences import split_sentences
+
+
+def _split(text: str, protected=()) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text, protected)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A binds B. C binds D.", ["A binds B.", "C binds D."]),
+        ("Drugs, e.g. Aspirin, work. Yes.", ["Drugs, e.g. Aspirin, work.", "Yes."]),
+        ("Smith et al. Showed it. Then.", ["Smith et al. Showed it.", "Then."]),
+        ("At 2.5 mM it works. 3 mice died.", ["At 2.5 mM it works.", "3 mice died."]),
+        ("It did not form DR. This study.", ["It did not form DR.", "This study."]),
+        ("Title here\tAbstract starts. Ends.", ["Title here", "Abstract starts.", "Ends."]),
+        ("levels rose (p < 0.05). (B) next.", ["levels rose (p < 0.05).", "(B) next."]),
+        ("a lower-case start. continues here.", ["a lower-case start. continues here."]),
+    ],
+)
+def test_sentences_split_cases(text: str, expected: list[str]) -> None:
+    assert _split(text) == expected
+
+
+def test_sentences_never_split_inside_protected_span() -> None:
+    text = "We used Compound A. B inhibitor. Then more."
+    start = text.index("A. B")
+    assert _split(text, [(start, start + 4)]) == ["We used Compound A. B inhibitor.", "Then more."]
+
+
+def test_sentences_offsets_cover_every_character() -> None:
+    text = "  One. Two!  Three?\tFour "
+    spans = split_sentences(text)
+    covered = "".join(text[s:e] for s, e in spans)
+    assert covered.replace(" ", "") == text.replace(" ", "").replace("\t", "")
