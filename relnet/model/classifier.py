@@ -77,6 +77,14 @@ class RelationClassifier(nn.Module):
         best = probs.argmax(dim=-1).tolist()
         return [Prediction(self.labels[b], float(p[b]), tuple(float(x) for x in p)) for b, p in zip(best, probs)]
 
+    def quantized(self) -> RelationClassifier:
+        """A copy with int8 dynamic quantisation of every Linear layer (CPU inference only)."""
+        import copy
+
+        from torch.ao.quantization import quantize_dynamic
+
+        return quantize_dynamic(copy.deepcopy(self).eval(), {nn.Linear}, dtype=torch.qint8)
+
     # -- persistence -----------------------------------------------------------------------
     def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> Path:
         folder = Path(folder)

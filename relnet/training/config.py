@@ -1,4 +1,4 @@
-"""`TrainConfig`: every training setting, its default and its help, checked on creation."""
+"""Training settings as dataclasses: `TrainConfig` (relations) and `NerConfig` (tagger), checked on creation."""
 
 from __future__ import annotations
 
@@ -70,3 +70,30 @@ class TrainConfig:
             raise RelnetError(f"{path}: unknown config keys {sorted(unknown)}")
         data.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**data)
+
+
+@dataclass
+class NerConfig:
+    train: str = field(default="../shared/data/chemprot/original/training", metadata={"help": "training split"})
+    dev: str = field(default="../shared/data/chemprot/original/development", metadata={"help": "dev split"})
+    output_dir: str = field(default="runs/ner", metadata={"help": "model folder and reports"})
+    encoder: str = field(default="default", metadata={"help": "HF encoder name or folder"})
+    keep_gene_types: bool = field(default=False, metadata={"help": "tag GENE-Y and GENE-N apart"})
+    extra_train: list[str] = field(default_factory=list, metadata={"help": "more training folders (DrugProt)"})
+    max_length: int = field(default=192, metadata={"help": "tokens per window"})
+    epochs: int = field(default=3, metadata={"help": "training epochs"})
+    batch_size: int = field(default=16, metadata={"help": "batch size"})
+    lr: float = field(default=1e-4, metadata={"help": "peak learning rate"})
+    warmup_ratio: float = field(default=0.1, metadata={"help": "warmup fraction"})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
+    max_grad_norm: float = field(default=1.0, metadata={"help": "clipping norm"})
+    seed: int = field(default=13, metadata={"help": "random seed"})
+    patience: int = field(default=2, metadata={"help": "early-stopping patience (epochs)"})
+    max_train_docs: int = field(default=0, metadata={"help": "debug: cap on training documents"})
+    max_dev_docs: int = field(default=0, metadata={"help": "debug: cap on dev documents"})
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1 or self.batch_size < 1:
+            raise RelnetError("epochs and batch_size must be at least 1")
+        if not 0 < self.lr < 1:
+            raise RelnetError(f"lr must be in (0, 1), got {self.lr}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,6 +152,7 @@ def train(
             "train_examples_per_second": len(losses) * config.batch_size / max(train_time, 1e-9),
             "dev_seconds": time.time() - t1,
             "dev_examples_per_second": len(dev_feats) / max(time.time() - t1, 1e-9),
+            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux: KiB
             "dev_micro_f1": dev.micro["f1"],
             "dev_macro_f1": dev.macro["f1"],
             "dev": dev.to_json(),

@@ -1,0 +1,186 @@
+"""Transformer NER backend: sentence text → BIO tags per sub-word → CHEMICAL / GENE `Mention`s.
+
+The tagger owns its tokenisation and the BIO encoding/decoding, so training (`relnet.training.ner`)
+and tagging cannot drift apart. A model folder holds the Hugging Face token-classification model,
+its tokenizer and ``relnet_ner.json`` (entity types, max length, training arguments, dev scores).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from tqdm.auto import tqdm
+from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrainedTokenizerBase
+
+from relnet.data import Document, Mention
+from relnet.errors import RelnetError
+from relnet.text.sentences import split_sentences
+
+META_FILE = "relnet_ner.json"
+
+
+def bio_labels(types: list[str]) -> list[str]:
+    return ["O", *(f"{p}-{t}" for t in types for p in ("B", "I"))]
+
+
+@dataclass(frozen=True)
+class Window:
+    """One sentence (or a piece of a long one) encoded for tagging: ids and each token's char span."""
+
+    doc_id: str
+    input_ids: list[int]
+    offsets: list[tuple[int, int]]  # document offsets per token; (0, 0) for [CLS]/[SEP]
+    labels: list[int] | None = None  # BIO label ids per token (-100 for special tokens)
+
+
+def encode_document(
+    doc: Document,
+    tokenizer: PreTrainedTokenizerBase,
+    label2id: dict[str, int] | None,
+    max_length: int,
+    kind_of: dict[str, str] | None = None,
+) -> list[Window]:
+    """Split a document into sentences and encode each; gold mentions become BIO labels if ``label2id``.
+
+    ``kind_of`` maps a mention's subtype/kind to the tag type (e.g. GENE-Y → GENE, or kept apart).
+    Overlapping gold mentions: the longer one wins (BIO cannot nest).
+    """
+    sentences = split_sentences(doc.text, [(m.start, m.end) for m in doc.mentions])
+    windows: list[Window] = []
+    enc = tokenizer([doc.text[s:e] for s, e in sentences], add_special_tokens=False, return_offsets_mapping=True)
+    budget = max_length - 2
+    mentions = sorted(doc.mentions, key=lambda m: (-(m.end - m.start), m.start))
+    for (s, _), ids, offs in zip(sentences, enc["input_ids"], enc["offset_mapping"]):
+        offsets = [(s + a, s + b) for a, b in offs]
+        tags = ["O"] * len(ids)
+        if label2id is not None:
+            taken = [False] * len(ids)
+            for m in mentions:
+                kind = (kind_of or {}).get(m.subtype or m.kind, m.kind)
+                inside = [i for i, (a, b) in enumerate(offsets) if a < m.end and b > m.start]
+                if not inside or any(taken[i] for i in inside):
+                    continue
+                for j, i in enumerate(inside):
+                    tags[i] = ("B-" if j == 0 else "I-") + kind
+                    taken[i] = True
+        for lo in range(0, max(len(ids), 1), budget):
+            chunk = slice(lo, lo + budget)
+            labels = None
+            if label2id is not None:
+                labels = [-100, *(label2id.get(t, 0) for t in tags[chunk]), -100]
+            windows.append(
+                Window(
+                    doc.id,
+                    [tokenizer.cls_token_id, *ids[chunk], tokenizer.sep_token_id],
+                    [(0, 0), *offsets[chunk], (0, 0)],
+                    labels,
+                )
+            )
+    return windows
+
+
+def decode(window: Window, tags: list[str]) -> list[tuple[int, int, str]]:
+    """BIO tags per token → (start, end, type) spans in document offsets. An I- after O opens a span."""
+    spans: list[tuple[int, int, str]] = []
+    current: list[Any] | None = None
+    for (a, b), tag in zip(window.offsets, tags):
+        if (a, b) == (0, 0):
+            continue
+        kind = tag[2:]
+        if tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[2] != kind)):
+            if current:
+                spans.append(tuple(current))  # type: ignore[arg-type]
+            current = [a, b, kind]
+        elif tag.startswith("I-") and current is not None:
+            current[1] = b
+        else:
+            if current:
+                spans.append(tuple(current))  # type: ignore[arg-type]
+            current = None
+    if current:
+        spans.append(tuple(current))  # type: ignore[arg-type]
+    return spans
+
+
+def collate(windows: list[Window], pad_id: int) -> dict[str, torch.Tensor]:
+    width = max(len(w.input_ids) for w in windows)
+    ids = torch.full((len(windows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(windows), width), dtype=torch.long)
+    labels = torch.full((len(windows), width), -100, dtype=torch.long)
+    for i, w in enumerate(windows):
+        ids[i, : len(w.input_ids)] = torch.tensor(w.input_ids)
+        mask[i, : len(w.input_ids)] = 1
+        if w.labels is not None:
+            labels[i, : len(w.labels)] = torch.tensor(w.labels)
+    return {"input_ids": ids, "attention_mask": mask, "labels": labels}
+
+
+class TransformerTagger:
+    """``tag(doc) → doc`` with predicted CHEMICAL/GENE mentions (ids M1, M2, … in text order)."""
+
+    def __init__(self, model, tokenizer: PreTrainedTokenizerBase, meta: dict[str, Any]) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.meta = meta
+        self.labels: list[str] = meta["labels"]
+        self.max_length: int = meta["max_length"]
+
+    @classmethod
+    def load(cls, folder: str | Path) -> TransformerTagger:
+        folder = Path(folder)
+        if not (folder / META_FILE).is_file():
+            raise RelnetError(f"{folder}: not a relnet NER model folder (no {META_FILE})")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        meta = json.loads((folder / META_FILE).read_text())
+        model = AutoModelForTokenClassification.from_pretrained(str(folder))
+        return cls(model, AutoTokenizer.from_pretrained(str(folder), use_fast=True), meta)
+
+    def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(str(folder))
+        self.tokenizer.save_pretrained(str(folder))
+        (folder / META_FILE).write_text(json.dumps({**self.meta, **(extra or {})}, indent=2))
+
+    @torch.inference_mode()
+    def predict_windows(self, windows: list[Window], batch_size: int = 32, progress: bool = False) -> list[list[str]]:
+        """BIO tags per token for each window (length-sorted batches)."""
+        self.model.eval()
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+        out: list[list[str]] = [[] for _ in windows]
+        pad = self.tokenizer.pad_token_id or 0
+        for s in tqdm(range(0, len(order), batch_size), desc="ner", unit="batch", disable=not progress, leave=False):
+            idx = order[s : s + batch_size]
+            batch = collate([windows[i] for i in idx], pad)
+            logits = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+            best = logits.argmax(-1).tolist()  # (B, L)
+            for row, i in enumerate(idx):
+                out[i] = [self.labels[t] for t in best[row][: len(windows[i].input_ids)]]
+        return out
+
+    def tag_many(self, docs: list[Document], batch_size: int = 32, progress: bool = False) -> list[Document]:
+        windows = [w for d in docs for w in encode_document(d, self.tokenizer, None, self.max_length)]
+        tags = self.predict_windows(windows, batch_size, progress)
+        spans: dict[str, list[tuple[int, int, str]]] = {d.id: [] for d in docs}
+        for w, t in zip(windows, tags):
+            spans[w.doc_id].extend(decode(w, t))
+        out = []
+        for d in docs:
+            mentions = tuple(
+                Mention(f"M{i}", a, b, d.text[a:b], _kind(k), k)
+                for i, (a, b, k) in enumerate(sorted(spans[d.id]), start=1)
+            )
+            out.append(d.with_annotations(mentions, ()))
+        return out
+
+    def tag(self, doc: Document) -> Document:
+        return self.tag_many([doc])[0]
+
+
+def _kind(tag_type: str) -> str:
+    return "CHEMICAL" if tag_type == "CHEMICAL" else "GENE"
