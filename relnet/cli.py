@@ -39,26 +39,31 @@ def _fail(err: Exception) -> None:
     raise typer.Exit(2)
 
 
-# -- train -----------------------------------------------------------------------------------
-def _train_command():
-    """Build `relnet train` from `TrainConfig`'s fields, so every field is a typed flag."""
-    from relnet.training.config import TrainConfig
-
-    params = [
-        inspect.Parameter("config_file", inspect.Parameter.KEYWORD_ONLY, annotation=Path | None,
-                          default=typer.Option(None, "--config", help="a JSON preset from configs/")),
-        inspect.Parameter("resume", inspect.Parameter.KEYWORD_ONLY, annotation=bool,
-                          default=typer.Option(False, help="continue the run in --output-dir")),
-        inspect.Parameter("overwrite", inspect.Parameter.KEYWORD_ONLY, annotation=bool,
-                          default=typer.Option(False, help="start again in a non-empty --output-dir")),
-    ]  # fmt: skip
-    for f in fields(TrainConfig):
+# -- train / train-ner ------------------------------------------------------------------------
+def _field_params(config_cls) -> list[inspect.Parameter]:
+    """One typed ``--flag`` per dataclass field; ``None`` means "keep the config's value"."""
+    params = []
+    for f in fields(config_cls):
         default = f.default if f.default is not MISSING else None
-        annotation = _TYPES[str(f.type)] | None
         params.append(
-            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, annotation=_TYPES[str(f.type)] | None,
                               default=typer.Option(None, help=f"{f.metadata.get('help', '')} [default: {default}]"))
         )  # fmt: skip
+    return params
+
+
+def _overrides(kwargs: dict) -> dict:
+    return {k: v for k, v in kwargs.items() if v is not None and v != []}
+
+
+def _option(name: str, annotation, default, *decls: str, help: str) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                             default=typer.Option(default, *decls, help=help))  # fmt: skip
+
+
+def _train_command():
+    """`relnet train`, with every `TrainConfig` field as a typed flag."""
+    from relnet.training.config import TrainConfig
 
     def train(**kwargs) -> None:
         """Train a relation classifier; writes the model folder and dev reports to --output-dir."""
@@ -66,8 +71,8 @@ def _train_command():
         from relnet.training.run import run_training
 
         config_file, resume, overwrite = kwargs.pop("config_file"), kwargs.pop("resume"), kwargs.pop("overwrite")
-        overrides = {k: v for k, v in kwargs.items() if v is not None and v != []}
         try:
+            overrides = _overrides(kwargs)
             config = TrainConfig.from_file(config_file, **overrides) if config_file else TrainConfig(**overrides)
             result = run_training(config, resume=resume, overwrite=overwrite)
         except RelnetError as err:
@@ -75,11 +80,43 @@ def _train_command():
         typer.echo(result["text"])
         typer.echo(f"model: {Path(config.output_dir) / 'best'}  (reports in {config.output_dir})")
 
-    train.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    train.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            _option("config_file", Path | None, None, "--config", help="a JSON preset from configs/"),
+            _option("resume", bool, False, help="continue the run in --output-dir"),
+            _option("overwrite", bool, False, help="start again in a non-empty --output-dir"),
+            *_field_params(TrainConfig),
+        ]
+    )
     return train
 
 
+def _train_ner_command():
+    """`relnet train-ner`, with every `NerConfig` field as a typed flag."""
+    from relnet.training.config import NerConfig
+
+    def train_ner(**kwargs) -> None:
+        """Train the transformer NER tagger (CHEMICAL, GENE) on gold entity annotations."""
+        _setup_logging()
+        from relnet.training.ner import train_ner as run
+
+        overwrite = kwargs.pop("overwrite")
+        try:
+            config = NerConfig(**_overrides(kwargs))
+            result = run(config, overwrite=overwrite)
+        except RelnetError as err:
+            _fail(err)
+        typer.echo(result["text"])
+        typer.echo(f"model: {Path(config.output_dir) / 'best'}")
+
+    train_ner.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [_option("overwrite", bool, False, help="start again in a non-empty --output-dir"), *_field_params(NerConfig)]
+    )
+    return train_ner
+
+
 app.command("train")(_train_command())
+app.command("train-ner")(_train_ner_command())
 
 
 # -- evaluate / predict ----------------------------------------------------------------------
@@ -151,6 +188,143 @@ def compare_blurb(
         typer.echo(json.dumps(compare_with_blurb(split, blurb), indent=2))
     except RelnetError as err:
         _fail(err)
+
+
+# -- mining and networks ---------------------------------------------------------------------
+network_app = typer.Typer(help="Query, export and view a mined relation store.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+
+TypesOpt = Annotated[list[str] | None, typer.Option("--type", help="keep this relation label or CPR group (repeat)")]
+MinEvidenceOpt = Annotated[int, typer.Option(help="drop edges read from fewer sentences")]
+MinConfidenceOpt = Annotated[float, typer.Option(help="drop relations scored below this")]
+
+
+@app.command()
+def mine(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="text, PubTator or BioC file, or a split folder")],
+    model: Annotated[Path, typer.Option(help="a model folder (…/best)")],
+    store: Annotated[Path, typer.Option(help="the SQLite store to create or extend")],
+    input_format: Annotated[str, typer.Option("--format", help="auto | text | pubtator | bioc | chemprot")] = "auto",
+    tagger: Annotated[str | None, typer.Option(help="NER backend: lexicon | transformer")] = None,
+    lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
+    ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
+    use_gold_mentions: Annotated[
+        bool, typer.Option(help="with --tagger, keep the input's own mentions (the tagger fills in the rest)")
+    ] = False,
+    batch_docs: int = 16,
+    batch_size: int = 64,
+) -> None:
+    """Find chemical–gene relations in INPUT and add them to --store (rerun to resume)."""
+    _setup_logging()
+    from relnet.mining.pipeline import mine_files
+
+    try:
+        summary = mine_files(
+            input_path, model, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_model,
+            use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size,
+        )  # fmt: skip
+    except RelnetError as err:
+        _fail(err)
+    typer.echo(summary.format())
+
+
+@network_app.command("summary")
+def network_summary(
+    store: Annotated[Path, typer.Argument(help="a store written by `relnet mine`")],
+    top: Annotated[int, typer.Option(help="hubs to list")] = 10,
+    types: TypesOpt = None,
+    min_evidence: MinEvidenceOpt = 1,
+    min_confidence: MinConfidenceOpt = 0.0,
+) -> None:
+    """Counts, hubs and communities of the network in STORE."""
+    from relnet.network.api import summary
+
+    try:
+        typer.echo(summary(store, top, types=types, min_evidence=min_evidence, min_confidence=min_confidence))
+    except RelnetError as err:
+        _fail(err)
+
+
+@network_app.command("query")
+def network_query(
+    store: Annotated[Path, typer.Argument(help="a store written by `relnet mine`")],
+    name: Annotated[str, typer.Argument(help="an entity name, e.g. EGFR")],
+    hops: int = 1,
+    types: TypesOpt = None,
+    min_evidence: MinEvidenceOpt = 1,
+    min_confidence: MinConfidenceOpt = 0.0,
+) -> None:
+    """The relations around one entity."""
+    from relnet.network.api import query
+
+    try:
+        typer.echo(query(store, name, hops, types=types, min_evidence=min_evidence, min_confidence=min_confidence))
+    except RelnetError as err:
+        _fail(err)
+
+
+@network_app.command("export")
+def network_export(
+    store: Annotated[Path, typer.Argument(help="a store written by `relnet mine`")],
+    out: Annotated[Path, typer.Argument(help="the file to write")],
+    export_format: Annotated[str, typer.Option("--format", help="graphml | cyjs | csv")] = "graphml",
+    types: TypesOpt = None,
+    min_evidence: MinEvidenceOpt = 1,
+    min_confidence: MinConfidenceOpt = 0.0,
+) -> None:
+    """Write the network as GraphML, Cytoscape.js JSON or a CSV edge list."""
+    from relnet.network.api import export
+
+    try:
+        path = export(store, out, export_format, types=types, min_evidence=min_evidence, min_confidence=min_confidence)
+    except RelnetError as err:
+        _fail(err)
+    typer.echo(f"network → {path}")
+
+
+@network_app.command("html")
+def network_html(
+    store: Annotated[Path, typer.Argument(help="a store written by `relnet mine`")],
+    out: Annotated[Path, typer.Argument(help="the HTML file to write")],
+    types: TypesOpt = None,
+    min_evidence: MinEvidenceOpt = 1,
+    min_confidence: MinConfidenceOpt = 0.0,
+) -> None:
+    """Write the network as one standalone HTML page (works offline)."""
+    from relnet.network.api import html
+
+    try:
+        path = html(store, out, types=types, min_evidence=min_evidence, min_confidence=min_confidence)
+    except RelnetError as err:
+        _fail(err)
+    typer.echo(f"network view → {path}")
+
+
+# -- synth -----------------------------------------------------------------------------------
+@app.command()
+def synth(
+    train: Annotated[Path, typer.Option(help="the TRAINING split folder (the only split read)")],
+    out: Annotated[Path, typer.Option(help="folder for documents.jsonl, stats.json, …")],
+    family: Annotated[str, typer.Option(help="seed | realistic")] = "seed",
+    scheme: Annotated[str, typer.Option(help="cpr | fine | coarse5")] = "coarse5",
+    per_class: Annotated[int, typer.Option(help="examples per class")] = 10_000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 13,
+    holdout_fraction: Annotated[float, typer.Option(help="share of entity names never used")] = 0.0,
+    balance: Annotated[str, typer.Option(help="uniform | train")] = "uniform",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="also write scibert.jsonl (<< >> / [[ ]] markers)")] = False,
+    inspect_n: Annotated[int, typer.Option("--inspect", help="write inspect.md: N sentences per class, family")] = 0,
+    overwrite: Annotated[bool, typer.Option(help="replace a corpus already in --out")] = False,
+) -> None:
+    """Generate an artificial, class-balanced training corpus from the training split."""
+    _setup_logging()
+    from relnet.synth import SynthConfig, synth_to_folder
+
+    try:
+        config = SynthConfig(str(train), family, scheme, per_class, seed, holdout_fraction, balance)
+        stats = synth_to_folder(config, out, jsonl=jsonl, inspect=inspect_n, overwrite=overwrite)
+    except RelnetError as err:
+        _fail(err)
+    typer.echo(json.dumps({"documents": stats["documents"], "classes": stats["classes"], "files": stats["files"]}))
 
 
 def main() -> None:

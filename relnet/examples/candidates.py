@@ -10,6 +10,7 @@ mentions within a sentence.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 
 from relnet.data import CHEMICAL, GENE, Document, Example, Mention, Span
@@ -48,8 +49,6 @@ def make_examples(doc: Document, scheme: LabelScheme | None = None, with_cross_s
     starts = [s for s, _ in sentences]
 
     def sentence_of(m: Mention) -> int:
-        import bisect
-
         return max(0, bisect.bisect_right(starts, m.start) - 1)
 
     by_sentence: dict[int, list[Mention]] = {}
@@ -72,8 +71,8 @@ def make_examples(doc: Document, scheme: LabelScheme | None = None, with_cross_s
         genes = [m for m in ms if m.kind == GENE]
         for c in chems:
             for g in genes:
-                if (c.start < g.end and g.start < c.end) and (c.start, c.end) == (g.start, g.end):
-                    continue  # one span typed twice is not a pair
+                if (c.start, c.end) == (g.start, g.end):
+                    continue  # one span typed both chemical and gene is not a pair
                 pair = (c.id, g.id)
                 seen_pairs.add(pair)
                 if scheme is None:

@@ -15,11 +15,17 @@ from relnet.examples.labels import LabelScheme
 def load_examples(
     path: str | Path, scheme: LabelScheme, exclude_ids: frozenset[str] | set[str] = frozenset()
 ) -> tuple[list[Example], list[Document]]:
-    """A split folder (ChemProt/DrugProt) or a SciBERT ``.jsonl`` → examples (and documents, if any).
+    """A split folder (ChemProt/DrugProt), a `relnet synth` corpus or a SciBERT ``.jsonl`` → examples
+    (and documents, if any).
 
     Labels outside the scheme are an error for jsonl input (it has no unlabelled pairs to fall back on).
     """
     path = Path(path)
+    if (path / "documents.jsonl").is_file() or path.name == "documents.jsonl":  # relnet synth output
+        from relnet.synth import read_synth
+
+        docs = [d for d in read_synth(path) if d.id not in exclude_ids]
+        return list(examples_from_documents(docs, scheme)), docs
     if path.suffix == ".jsonl":
         examples = read_scibert_jsonl(path)
         for i, e in enumerate(examples, start=1):

@@ -27,7 +27,7 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     """True if the period at ``stop`` ends a known abbreviation ("e.g.", "Fig.")."""
     if text[stop] != ".":
         return False
-    m = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:stop])
+    m = re.search(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z.]*)$", text[:stop])
     if not m:
         return False
     raw = m.group(1).rstrip(".")

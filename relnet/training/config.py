@@ -37,7 +37,13 @@ class TrainConfig:
     max_train_examples: int = field(default=0, metadata={"help": "debug: cap on training examples (0 = all)"})
     max_dev_examples: int = field(default=0, metadata={"help": "debug: cap on dev examples (0 = all)"})
     max_steps: int = field(default=0, metadata={"help": "debug: stop after this many steps (0 = no cap)"})
-    extra_train: list[str] = field(default_factory=list, metadata={"help": "more training folders (DrugProt…)"})
+    extra_train: list[str] = field(
+        default_factory=list, metadata={"help": "more training data: DrugProt folders, `relnet synth` corpora"}
+    )
+    extra_ratio: float = field(
+        default=0.0, metadata={"help": "cap the extra data at this multiple of the real training size (0 = all)"}
+    )
+    init_from: str = field(default="", metadata={"help": "start from a trained relnet model folder (same labels)"})
     threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = all cores)"})
 
     def __post_init__(self) -> None:
@@ -56,6 +62,8 @@ class TrainConfig:
             raise RelnetError(f"max_length must be at least 16, got {self.max_length}")
         if not 0 < self.negative_keep <= 1:
             raise RelnetError(f"negative_keep must be in (0, 1], got {self.negative_keep}")
+        if self.extra_ratio < 0:
+            raise RelnetError(f"extra_ratio must be ≥ 0, got {self.extra_ratio}")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

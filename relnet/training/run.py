@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import time
 from collections import Counter
 from pathlib import Path
@@ -55,10 +56,15 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     dev_examples, dev_docs = load_examples(config.dev, scheme)
     held_out = {d.id for d in dev_docs}
     train_examples, _ = load_examples(config.train, scheme, exclude_ids=held_out)
+    extra_examples = []
     for extra in config.extra_train:
         more, _ = load_examples(extra, scheme, exclude_ids=held_out)  # leak-free: dev documents dropped
         log.info("extra training data %s: %d examples", extra, len(more))
-        train_examples += more
+        extra_examples += more
+    if config.extra_ratio and extra_examples:
+        cap = int(config.extra_ratio * len(train_examples))
+        extra_examples = random.Random(config.seed).sample(extra_examples, min(cap, len(extra_examples)))
+    train_examples += extra_examples
     if config.negative_keep < 1 and scheme.negative:
         train_examples = subsample_negatives(train_examples, scheme.negative, config.negative_keep, config.seed)
     if config.oversample:
@@ -77,6 +83,11 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     # -- model -------------------------------------------------------------------------------
     if resume and (out / LAST).is_dir():
         model = RelationClassifier.load(out / LAST)
+    elif config.init_from:  # e.g. the seed's recipe: artificial corpus first, then the real one
+        model = RelationClassifier.load(config.init_from)
+        if model.labels != list(scheme.labels):
+            raise RelnetError(f"{config.init_from} has labels {model.labels}, not those of scheme {scheme.name}")
+        model.train()
     else:
         encoder = PairEncoder.from_pretrained(config.encoder, config.marker_style, config.max_length)
         model = RelationClassifier(encoder, list(scheme.labels), config.dropout, {"scheme": scheme.name})

@@ -20,6 +20,8 @@ def _split(text: str, protected=()) -> list[str]:
         ("Title here\tAbstract starts. Ends.", ["Title here", "Abstract starts.", "Ends."]),
         ("levels rose (p < 0.05). (B) next.", ["levels rose (p < 0.05).", "(B) next."]),
         ("a lower-case start. continues here.", ["a lower-case start. continues here."]),
+        ("KIT D816V. Dasatinib works.", ["KIT D816V.", "Dasatinib works."]),
+        ("Compare A v. B today.", ["Compare A v. B today."]),
     ],
 )
 def test_sentences_split_cases(text: str, expected: list[str]) -> None:
