@@ -1,0 +1,57 @@
+"""Mention finding and grouping: text → `Mention`s (a tagger) → entities (a normaliser).
+
+`TAGGERS` maps a backend name to a factory taking the backend's options; the trained NER model
+(`ner_model.TransformerTagger`) is registered next to the lexicon. Every tagger has one verb,
+``tag(doc) -> Document``; a tagger may also offer ``tag_many(docs)`` for batched inference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from relnet.data import Document
+from relnet.errors import RelnetError
+from relnet.mentions.lexicon import LexiconTagger
+from relnet.mentions.normalize import EntityRef, Normalizer, SurfaceNormalizer, abbreviations, entity_key
+
+
+class Tagger(Protocol):
+    def tag(self, doc: Document) -> Document:
+        """``doc`` with predicted mentions (and no relations)."""
+        ...
+
+
+def _lexicon(lexicon_from: str | Path | None = None, **_: Any) -> LexiconTagger:
+    if lexicon_from is None:
+        raise RelnetError("the lexicon tagger needs a training split to collect names from (--lexicon-from)")
+    from relnet.corpus import read_documents
+
+    return LexiconTagger.from_documents(read_documents(lexicon_from))
+
+
+def _transformer(ner_model: str | Path | None = None, **_: Any) -> Tagger:
+    if ner_model is None:
+        raise RelnetError(
+            "the transformer tagger needs a trained NER model folder (--ner-model, see `relnet train-ner`)"
+        )
+    from relnet.mentions.ner_model import TransformerTagger
+
+    return TransformerTagger.load(ner_model)
+
+
+TAGGERS: dict[str, Callable[..., Tagger]] = {"lexicon": _lexicon, "transformer": _transformer}
+
+
+def get_tagger(name: str, **options: Any) -> Tagger:
+    """Build the tagger registered as ``name`` with its options."""
+    if name not in TAGGERS:
+        raise RelnetError(f"unknown tagger {name!r}; choose one of {', '.join(TAGGERS)}")
+    return TAGGERS[name](**options)
+
+
+__all__ = [
+    "TAGGERS", "EntityRef", "LexiconTagger", "Normalizer", "SurfaceNormalizer", "Tagger",
+    "abbreviations", "entity_key", "get_tagger",
+]  # fmt: skip

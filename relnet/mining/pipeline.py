@@ -1,0 +1,154 @@
+"""The mining path end to end: `Document`s → mentions (input or tagger) → `Relation`s → `RelationStore`.
+
+`mine` works in batches of documents; each batch is predicted with one classifier call and stored
+in one transaction, so an interrupted run loses at most the batch in flight, and a rerun skips
+every document already stored. `mine_files` is the same from paths, for the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from relnet.data import Document
+from relnet.errors import RelnetError
+from relnet.mentions import Tagger
+from relnet.relations.extract import Classifier, extract_relations_batch
+from relnet.store.sqlite import RelationStore
+
+log = logging.getLogger("relnet")
+
+
+@dataclass
+class MiningSummary:
+    """What one `mine` call did (documents already in the store count as ``skipped`` only)."""
+
+    documents: int = 0
+    skipped: int = 0
+    mentions: int = 0
+    without_mentions: int = 0
+    relations: Counter[str] = field(default_factory=Counter)  # per label
+    seconds: float = 0.0
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+    def format(self) -> str:
+        lines = [
+            f"documents  {self.documents} mined, {self.skipped} already in the store",
+            f"mentions   {self.mentions} ({self.without_mentions} documents without any)",
+            f"relations  {sum(self.relations.values())}",
+            *(f"  {label:<12} {n}" for label, n in self.relations.most_common()),
+            f"time       {self.seconds:.1f} s ({self.docs_per_second:.1f} documents/s)",
+        ]
+        return "\n".join(lines)
+
+
+def mine(
+    docs: Iterable[Document],
+    tagger: Tagger | None,
+    classifier: Classifier,
+    store: RelationStore,
+    batch_docs: int = 16,
+    progress: bool = True,
+    batch_size: int = 64,
+    model_id: str = "",
+) -> MiningSummary:
+    """Find relations in ``docs`` and add them to ``store``.
+
+    A document's own mentions are used if it has any (gold, PubTator); otherwise ``tagger`` finds
+    them. Documents already in the store are skipped. Relations are stored under ``model_id``.
+    """
+    if batch_docs < 1:
+        raise RelnetError(f"batch_docs must be at least 1, found {batch_docs}")
+    summary = MiningSummary()
+    started = time.perf_counter()
+    done = store.done_ids()
+    store.start_run(
+        {"relations": model_id, "tagger": type(tagger).__name__ if tagger else ""},
+        {"batch_docs": batch_docs, "batch_size": batch_size, "scheme": classifier.meta.get("scheme", "cpr")},
+    )
+    total = len(docs) if isinstance(docs, Sequence) else None
+    bar = tqdm(total=total, desc="mine", unit="doc", disable=not progress)
+    batch: list[Document] = []
+
+    def flush() -> None:
+        if tagger is not None and any(not d.mentions for d in batch):
+            tagged = iter(_tag_all(tagger, [d for d in batch if not d.mentions]))
+            batch[:] = [d if d.mentions else next(tagged) for d in batch]
+        relations = extract_relations_batch(batch, classifier, batch_size)
+        store.add_batch(zip(batch, relations), model_id=model_id)
+        for doc, rels in zip(batch, relations):
+            summary.documents += 1
+            summary.mentions += len(doc.mentions)
+            summary.without_mentions += not doc.mentions
+            summary.relations.update(r.label for r in rels)
+        bar.update(len(batch))
+        batch.clear()
+
+    try:
+        for doc in docs:
+            if doc.id in done:
+                summary.skipped += 1
+                bar.update(1)
+                continue
+            done.add(doc.id)  # a repeated id later in the input is skipped too
+            batch.append(doc.with_annotations(relations=()))
+            if len(batch) >= batch_docs:
+                flush()
+        if batch:
+            flush()
+    finally:
+        bar.close()
+    summary.seconds = time.perf_counter() - started
+    if summary.without_mentions:
+        log.warning("%d documents had no chemical or gene mentions", summary.without_mentions)
+    return summary
+
+
+def _tag_all(tagger: Tagger, docs: list[Document]) -> list[Document]:
+    """Tag documents, batched where the tagger can (a transformer NER model)."""
+    many = getattr(tagger, "tag_many", None)
+    return many(docs) if many is not None else [tagger.tag(d) for d in docs]
+
+
+def mine_files(
+    input_path: str | Path,
+    model_dir: str | Path,
+    store_path: str | Path,
+    fmt: str = "auto",
+    tagger: str | None = None,
+    lexicon_from: str | Path | None = None,
+    ner_model: str | Path | None = None,
+    use_gold_mentions: bool = False,
+    batch_docs: int = 16,
+    batch_size: int = 64,
+    progress: bool = True,
+) -> MiningSummary:
+    """`mine` from paths: read the input, load the model and tagger, open (or create) the store.
+
+    With a tagger, the input's own mentions are dropped unless ``use_gold_mentions`` (then the
+    tagger only fills in documents without any); without one, the input's mentions are used.
+    """
+    from relnet.corpus.texts import read_texts
+    from relnet.mentions import get_tagger
+    from relnet.model.classifier import RelationClassifier
+
+    docs = read_texts(input_path, fmt)
+    ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_model) if tagger else None
+    if ner is None and not any(d.mentions for d in docs):
+        raise RelnetError(
+            f"{input_path}: no mentions in the input; choose a tagger (--tagger lexicon --lexicon-from …)"
+        )
+    if ner is not None and not use_gold_mentions:
+        docs = [d.with_annotations((), ()) for d in docs]
+    classifier = RelationClassifier.load(model_dir)
+    with RelationStore(store_path) as store:
+        return mine(docs, ner, classifier, store, batch_docs, progress, batch_size, model_id=str(model_dir))

@@ -1,0 +1,74 @@
+"""`networkx.MultiDiGraph` → files for other tools: GraphML (Gephi, Cytoscape desktop), Cytoscape.js JSON, CSV.
+
+GraphML attributes must be scalars, so lists (an edge's ``sentences``) are written as JSON strings;
+`json.loads` reads them back.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from relnet.errors import RelnetError
+
+EXPORT_FORMATS = ("graphml", "cyjs", "csv")
+
+
+def _scalar(value: Any) -> Any:
+    return json.dumps(value) if isinstance(value, list | dict | tuple) else value
+
+
+def to_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write GraphML; list attributes become JSON strings, ``None`` attributes are left out."""
+    flat = nx.MultiDiGraph()
+    for n, d in graph.nodes(data=True):
+        flat.add_node(n, **{k: _scalar(v) for k, v in d.items() if v is not None})
+    for u, v, key, d in graph.edges(keys=True, data=True):
+        flat.add_edge(u, v, key=key, **{k: _scalar(x) for k, x in d.items() if x is not None})
+    nx.write_graphml(flat, str(path))
+    return Path(path)
+
+
+def to_cytoscape(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """Cytoscape.js elements: ``{"elements": {"nodes": [{"data": …}], "edges": [{"data": …}]}}``."""
+    nodes = [{"data": {"id": n, **d}} for n, d in graph.nodes(data=True)]
+    edges = [
+        {"data": {"id": f"{u}|{v}|{key}", "source": u, "target": v, **d}}
+        for u, v, key, d in graph.edges(keys=True, data=True)
+    ]
+    return {"elements": {"nodes": nodes, "edges": edges}}
+
+
+CSV_COLUMNS = ("source", "source_name", "target", "target_name", "label", "group", "evidence", "docs", "mean_score")
+
+
+def to_csv(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """One row per edge: the two entities, the relation label and group, evidence counts and mean score."""
+    with Path(path).open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(CSV_COLUMNS)
+        for u, v, d in graph.edges(data=True):
+            name = graph.nodes
+            writer.writerow(
+                [u, name[u]["name"], v, name[v]["name"], d["label"], d.get("group", ""), d["evidence"],
+                 d.get("docs", ""), f"{d['mean_score']:.4f}"]
+            )  # fmt: skip
+    return Path(path)
+
+
+def export_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str) -> Path:
+    """Write ``graph`` to ``path`` as ``graphml``, ``cyjs`` or ``csv``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "graphml":
+        return to_graphml(graph, path)
+    if fmt == "cyjs":
+        path.write_text(json.dumps(to_cytoscape(graph), indent=1), encoding="utf-8")
+        return path
+    if fmt == "csv":
+        return to_csv(graph, path)
+    raise RelnetError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")

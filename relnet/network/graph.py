@@ -1,0 +1,133 @@
+"""`Evidence` (from a `RelationStore` or memory) → a chemical → gene `networkx.MultiDiGraph`, and queries on it.
+
+Nodes are entities (key; attributes ``kind``, ``name``, ``mentions``); there is one edge per
+(chemical, gene, relation label), keyed by the label, with ``label``, ``group``, ``evidence``
+(sentences), ``docs`` (distinct documents), ``mean_score`` and ``sentences``: a list of
+``{doc_id, text, head: [start, end], tail: [start, end], score}``. Only entities on an edge are nodes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from relnet.data import CHEMICAL, GENE
+from relnet.errors import RelnetError
+from relnet.mentions.normalize import entity_key
+from relnet.relations.evidence import Evidence
+from relnet.store.sqlite import RelationStore
+
+
+def build_graph(
+    source: RelationStore | Iterable[Evidence],
+    types: Iterable[str] | None = None,
+    min_evidence: int = 1,
+    min_confidence: float = 0.0,
+) -> nx.MultiDiGraph:
+    """The network of ``source``'s relations.
+
+    ``types`` keeps relations whose label or CPR group is listed; ``min_confidence`` drops
+    relations scored below it (gold relations have no score and stay); ``min_evidence`` drops
+    edges read from fewer sentences.
+    """
+    types = None if types is None else set(types)
+    if isinstance(source, RelationStore):
+        rows = source.evidence(types, min_confidence)
+        mention_counts: dict[str, int] | None = source.mention_counts()
+    else:
+        rows = [
+            r
+            for r in source
+            if (types is None or r.label in types or r.group in types)
+            and (r.score is None or r.score >= min_confidence)
+        ]
+        mention_counts = None
+
+    edges: dict[tuple[str, str, str], list[Evidence]] = {}
+    for r in rows:
+        edges.setdefault((r.head.key, r.tail.key, r.label), []).append(r)
+    # without a store, count the distinct mention spans that appear in the evidence
+    spans = {(r.doc_id, r.sentence, r.head_span, r.head.key) for r in rows}
+    spans |= {(r.doc_id, r.sentence, r.tail_span, r.tail.key) for r in rows}
+    seen_mentions = Counter(key for *_, key in spans)
+
+    graph = nx.MultiDiGraph()
+    for (head, tail, label), ev in edges.items():
+        if len(ev) < min_evidence:
+            continue
+        for ref in (ev[0].head, ev[0].tail):
+            if ref.key not in graph:
+                count = mention_counts.get(ref.key, 0) if mention_counts is not None else seen_mentions[ref.key]
+                graph.add_node(ref.key, kind=ref.kind, name=ref.name, mentions=count)
+        scores = [r.score for r in ev if r.score is not None]
+        graph.add_edge(
+            head,
+            tail,
+            key=label,
+            label=label,
+            group=ev[0].group,
+            evidence=len(ev),
+            docs=len({r.doc_id for r in ev}),
+            mean_score=sum(scores) / len(scores) if scores else 1.0,
+            sentences=[
+                {"doc_id": r.doc_id, "text": r.sentence, "head": list(r.head_span), "tail": list(r.tail_span),
+                 "score": r.score}
+                for r in ev
+            ],
+        )  # fmt: skip
+    return graph
+
+
+def find_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
+    """Nodes named ``name`` (by key, by grouping key of either kind, or by display name)."""
+    wanted = {name, entity_key(name, CHEMICAL), entity_key(name, GENE)}
+    hits = [n for n, d in graph.nodes(data=True) if n in wanted or entity_key(d["name"], d["kind"]) in wanted]
+    if not hits:
+        names = [d["name"] for _, d in graph.nodes(data=True)]
+        close = difflib.get_close_matches(name, names, n=5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise RelnetError(f"no entity named {name!r} in the network{hint}")
+    return hits
+
+
+def neighbourhood(graph: nx.MultiDiGraph, name: str, hops: int = 1) -> nx.MultiDiGraph:
+    """The subgraph within ``hops`` edges (either direction) of the entities named ``name``."""
+    undirected = graph.to_undirected(as_view=True)
+    keep: set[str] = set()
+    for node in find_nodes(graph, name):
+        keep |= set(nx.single_source_shortest_path_length(undirected, node, cutoff=hops))
+    return graph.subgraph(keep).copy()
+
+
+@dataclass(frozen=True)
+class Hub:
+    key: str
+    name: str
+    partners: int  # distinct entities on the other side
+
+
+def hubs(graph: nx.MultiDiGraph, k: int = 10) -> tuple[list[Hub], list[Hub]]:
+    """The ``k`` most-targeted genes (distinct chemicals) and most promiscuous chemicals (distinct genes)."""
+
+    def top(kind: str, partners) -> list[Hub]:
+        ranked = [Hub(n, d["name"], len(set(partners(n)))) for n, d in graph.nodes(data=True) if d["kind"] == kind]
+        return sorted(ranked, key=lambda h: (-h.partners, h.name))[:k]
+
+    return top(GENE, graph.predecessors), top(CHEMICAL, graph.successors)
+
+
+def communities(graph: nx.MultiDiGraph) -> list[set[str]]:
+    """Greedy-modularity communities of the undirected projection (edges weighted by evidence), largest first."""
+    simple = nx.Graph()
+    simple.add_nodes_from(graph)
+    for u, v, ev in graph.edges(data="evidence"):
+        w = simple.get_edge_data(u, v, {"weight": 0})["weight"]
+        simple.add_edge(u, v, weight=w + ev)
+    if simple.number_of_edges() == 0:
+        return [{n} for n in simple]
+    found = nx.community.greedy_modularity_communities(simple, weight="weight")
+    return sorted((set(c) for c in found), key=lambda c: (-len(c), sorted(c)))

@@ -1,0 +1,107 @@
+"""`networkx.MultiDiGraph` → plain dict (`graph_to_view`) → one standalone, offline HTML page (`render_html`).
+
+The page draws the graph with vis-network, whose script is read at render time from the ``pyvis``
+package and inlined (nothing is loaded from a URL). Nodes are coloured by kind and sized by
+mentions; edges are coloured by relation class and as wide as their evidence; a search box finds
+entities; clicking an edge lists its evidence sentences with both mentions highlighted.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from relnet.data import CHEMICAL, GENE
+from relnet.errors import RelnetError
+
+TEMPLATE = Path(__file__).parent / "templates" / "network.html"
+KIND_COLOURS = {CHEMICAL: "#f0a202", GENE: "#3a86c8"}
+CLASS_COLOURS = {"CPR:3": "#2e9e44", "CPR:4": "#d1352b", "CPR:5": "#1f5fbf", "CPR:6": "#e07b00", "CPR:9": "#8e44ad"}
+CLASS_NAMES = {
+    "CPR:3": "upregulator / activator",
+    "CPR:4": "downregulator / inhibitor",
+    "CPR:5": "agonist",
+    "CPR:6": "antagonist",
+    "CPR:9": "substrate / product of",
+}
+FALLBACK_COLOURS = ("#17becf", "#7f7f7f", "#bcbd22", "#e377c2", "#8c564b", "#9edae5", "#c49c94", "#aec7e8")
+
+
+def graph_to_view(graph: nx.MultiDiGraph, max_sentences: int = 20) -> dict[str, Any]:
+    """The plain dict the page draws: ``{"nodes": […], "edges": […], "legend": {…}}``.
+
+    An edge's class is its label (its CPR group is named in the legend); at most ``max_sentences``
+    evidence sentences per edge are kept, with the total in ``evidence``.
+    """
+    classes = sorted({d["label"] for _, _, d in graph.edges(data=True)})
+    extra = iter(FALLBACK_COLOURS * (len(classes) // len(FALLBACK_COLOURS) + 1))
+    class_colour = {c: CLASS_COLOURS.get(c) or next(extra) for c in classes}
+    nodes = [
+        {"id": n, "label": d["name"], "kind": d["kind"], "mentions": d.get("mentions", 0),
+         "color": KIND_COLOURS.get(d["kind"], "#999999")}
+        for n, d in graph.nodes(data=True)
+    ]  # fmt: skip
+    edges = []
+    parallel: dict[tuple[str, str], int] = {}
+    for u, v, key, d in graph.edges(keys=True, data=True):
+        rank = parallel[(u, v)] = parallel.get((u, v), -1) + 1  # fan parallel edges out
+        edges.append(
+            {"id": f"{u}|{v}|{key}", "from": u, "to": v, "label": d["label"], "group": d.get("group", ""),
+             "evidence": d["evidence"], "docs": d.get("docs", 0), "mean_score": round(d["mean_score"], 4),
+             "color": class_colour[d["label"]], "width": 1 + min(9.0, 1.5 * (d["evidence"] - 1) ** 0.5),
+             "rank": rank, "sentences": d.get("sentences", [])[:max_sentences]}
+        )  # fmt: skip
+    legend = {
+        "kinds": [{"name": k.lower(), "color": c} for k, c in KIND_COLOURS.items()],
+        "classes": [{"name": c, "description": CLASS_NAMES.get(c, ""), "color": class_colour[c]} for c in classes],
+    }
+    return {"nodes": nodes, "edges": edges, "legend": legend}
+
+
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's script and stylesheet from the installed pyvis package (newest bundled version)."""
+    spec = importlib.util.find_spec("pyvis")  # locate without importing (pyvis imports IPython)
+    if spec is None or not spec.submodule_search_locations:
+        raise RelnetError("the HTML view needs the pyvis package (for vis-network): pip install pyvis")
+    lib = Path(next(iter(spec.submodule_search_locations))) / "lib"
+    folders = sorted(
+        (p for p in lib.iterdir() if p.name.startswith("vis-") and (p / "vis-network.min.js").is_file()),
+        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.name)),
+    )
+    if not folders:
+        raise RelnetError(f"no vis-network.min.js found under {lib}; reinstall pyvis")
+    js = (folders[-1] / "vis-network.min.js").read_text(encoding="utf-8")
+    css_file = folders[-1] / "vis-network.css"
+    css = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
+    return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that is safe inside a <script> element."""
+    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_html(graph: nx.MultiDiGraph, title: str = "relnet network", max_sentences: int = 20) -> str:
+    """A standalone HTML page of ``graph`` (works offline: every script and style is inlined)."""
+    js, css = _vis_assets()
+    values = {
+        "title": html.escape(title),
+        "vis_css": css,
+        "vis_js": js,
+        "data": _json_for_script(graph_to_view(graph, max_sentences)),
+    }
+    template = TEMPLATE.read_text(encoding="utf-8")
+    return re.sub(r"\{\{ (\w+) \}\}", lambda m: values[m.group(1)], template)
+
+
+def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "relnet network") -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(graph, title), encoding="utf-8")
+    return path

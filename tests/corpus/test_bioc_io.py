@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from relnet.data import CHEMICAL, GENE
+from relnet.errors import InputError
+
+pytest.importorskip("bioc")
+
+from relnet.corpus.bioc_io import read_bioc  # noqa: E402
+
+TITLE = "Aspirin inhibits COX-2."
+ABSTRACT = "Gefitinib blocks EGFR."
+
+XML = f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE collection SYSTEM "BioC.dtd">
+<collection><source>test</source><date>2024</date><key>key</key>
+<document><id>111</id>
+<passage><infon key="type">title</infon><offset>0</offset><text>{TITLE}</text>
+<annotation id="1"><infon key="type">Chemical</infon><location offset="0" length="7"/><text>Aspirin</text></annotation>
+<annotation id="2"><infon key="type">Gene</infon><location offset="17" length="5"/><text>COX-2</text></annotation>
+</passage>
+<passage><infon key="type">abstract</infon><offset>{len(TITLE) + 1}</offset><text>{ABSTRACT}</text>
+<annotation id="3"><infon key="type">Disease</infon><location offset="24" length="9"/><text>Gefitinib</text>
+</annotation>
+<annotation id="4"><infon key="type">Gene</infon><location offset="41" length="4"/><text>EGFR</text></annotation>
+</passage></document>
+</collection>
+"""
+
+
+def _json() -> str:
+    def ann(i: str, t: str, off: int, text: str) -> dict:
+        return {"id": i, "infons": {"type": t}, "text": text, "locations": [{"offset": off, "length": len(text)}]}
+
+    passages = [
+        {"infons": {"type": "title"}, "offset": 0, "text": TITLE, "sentences": [], "relations": [],
+         "annotations": [ann("1", "Chemical", 0, "Aspirin"), ann("2", "Gene", 17, "COX-2")]},
+        {"infons": {"type": "abstract"}, "offset": len(TITLE) + 1, "text": ABSTRACT, "sentences": [], "relations": [],
+         "annotations": [ann("3", "Disease", 24, "Gefitinib"), ann("4", "Gene", 41, "EGFR")]},
+    ]  # fmt: skip
+    doc = {"id": "111", "infons": {}, "passages": passages, "relations": [], "annotations": []}
+    return json.dumps({"source": "test", "date": "2024", "key": "key", "infons": {}, "documents": [doc]})
+
+
+@pytest.mark.parametrize("suffix", [".xml", ".json"])
+def test_bioc_io_reads_xml_and_json(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"in{suffix}"
+    path.write_text(XML if suffix == ".xml" else _json())
+    (doc,) = read_bioc(path)
+    assert doc.id == "111" and doc.text == f"{TITLE} {ABSTRACT}" and doc.title_end == len(TITLE)
+    assert [(m.text, m.kind) for m in doc.mentions] == [("Aspirin", CHEMICAL), ("COX-2", GENE), ("EGFR", GENE)]
+
+
+def test_bioc_io_malformed_file_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xml"
+    path.write_text("<collection><document>")
+    with pytest.raises(InputError) as err:
+        read_bioc(path)
+    assert str(path) in str(err.value)

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relnet.corpus import read_documents
+from relnet.data import CHEMICAL, GENE, Document, Example, Mention
+from relnet.mentions import LexiconTagger
+from relnet.mining import mine
+from relnet.model.classifier import Prediction, RelationClassifier
+from relnet.store import RelationStore
+
+LABELS = ["false", "CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"]
+
+
+@pytest.fixture(scope="module")
+def tiny_classifier() -> RelationClassifier:
+    """A real classifier with random weights: fast, and exercises the real `predict`."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig
+
+    from relnet.model.encoder import PairEncoder, resolve_encoder
+
+    torch.manual_seed(0)
+    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
+    config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=64)  # fmt: skip
+    enc = PairEncoder.from_config(tok, config, "punct", 64)
+    return RelationClassifier(enc, LABELS, meta={"scheme": "cpr"})
+
+
+@dataclass
+class Fake:
+    """Deterministic labels from the sentence's verb; raises on call number ``fail_on`` (1-based)."""
+
+    labels: list[str] = field(default_factory=lambda: list(LABELS))
+    meta: dict[str, Any] = field(default_factory=lambda: {"scheme": "cpr"})
+    fail_on: int | None = None
+    calls: int = 0
+
+    def predict(self, examples: list[Example], batch_size: int = 64, progress: bool = False) -> list[Prediction]:
+        self.calls += 1
+        if self.calls == self.fail_on:
+            raise RuntimeError("interrupted")
+        verbs = {"inhibits": "CPR:4", "activates": "CPR:3", "binds": "CPR:5"}
+        labels = [next((v for w, v in verbs.items() if w in ex.text), "false") for ex in examples]
+        return [Prediction(label, 0.5 + 0.01 * len(ex.text), ()) for label, ex in zip(labels, examples)]
+
+
+VERBS = ("inhibits", "activates", "binds", "ignores")
+
+
+def _docs(n: int = 7) -> list[Document]:
+    docs = []
+    for i in range(n):
+        chem, gene = f"drug{i % 3}", f"GENE{i % 4}"
+        text = f"The {chem} {VERBS[i % 4]} {gene}. Then {chem} meets {gene}."
+        spans = [(chem, CHEMICAL, text.index(chem)), (gene, GENE, text.index(gene)),
+                 (chem, CHEMICAL, text.rindex(chem)), (gene, GENE, text.rindex(gene))]  # fmt: skip
+        mentions = tuple(Mention(f"T{j}", s, s + len(t), t, k) for j, (t, k, s) in enumerate(spans, 1))
+        docs.append(Document(f"d{i}", text, mentions))
+    return docs
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(path) as conn:
+        return {
+            t: sorted(conn.execute(f"SELECT * FROM {t}")) for t in ("documents", "mentions", "entities", "relations")
+        }
+
+
+def test_pipeline_mines_a_split_with_a_real_classifier(
+    tmp_path: Path, split_dir: Path, tiny_classifier: RelationClassifier
+) -> None:
+    docs = read_documents(split_dir)
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        summary = mine(docs, None, tiny_classifier, store, batch_docs=1, progress=False, model_id="tiny")
+        counts = store.counts()
+    assert summary.documents == 2 and summary.mentions == 15 and summary.skipped == 0
+    assert counts["documents"] == 2 and counts["mentions"] == 15 and counts["runs"] == 1
+    assert sum(summary.relations.values()) == counts["relations"]
+    assert set(summary.relations) <= set(LABELS) - {"false"}
+    assert summary.docs_per_second > 0 and "documents/s" in summary.format()
+
+
+def test_pipeline_mining_twice_adds_nothing(tmp_path: Path, tiny_classifier: RelationClassifier) -> None:
+    path = tmp_path / "s.sqlite"
+    with RelationStore(path) as store:
+        mine(_docs(), None, tiny_classifier, store, batch_docs=3, progress=False)
+    first = _rows(path)
+    with RelationStore(path) as store:
+        again = mine(_docs(), None, tiny_classifier, store, batch_docs=3, progress=False)
+    assert _rows(path) == first
+    assert again.documents == 0 and again.skipped == 7
+
+
+def test_pipeline_resume_after_interrupt_matches_an_uninterrupted_run(tmp_path: Path) -> None:
+    with RelationStore(tmp_path / "whole.sqlite") as store:
+        mine(_docs(), None, Fake(), store, batch_docs=2, progress=False)
+    path = tmp_path / "resumed.sqlite"
+    with RelationStore(path) as store, pytest.raises(RuntimeError, match="interrupted"):
+        mine(_docs(), None, Fake(fail_on=2), store, batch_docs=2, progress=False)
+    with RelationStore(path) as store:
+        assert store.done_ids() == {"d0", "d1"}  # the first batch, and nothing of the second
+        fake = Fake()
+        resumed = mine(_docs(), None, fake, store, batch_docs=2, progress=False)
+    assert resumed.skipped == 2 and resumed.documents == 5 and fake.calls == 3
+    assert _rows(path) == _rows(tmp_path / "whole.sqlite")
+    whole = _rows(path)
+    assert {r[3] for r in whole["relations"]} == {"CPR:3", "CPR:4", "CPR:5"}
+
+
+def test_pipeline_tags_only_documents_without_mentions(tmp_path: Path) -> None:
+    tagger = LexiconTagger({"drug5": CHEMICAL, "GENE1": GENE})
+    plain = Document("plain", "The drug5 inhibits GENE1.")
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        summary = mine([*_docs(2), plain], tagger, Fake(), store, progress=False)
+        ev = store.evidence()
+    assert summary.mentions == 4 + 4 + 2
+    assert [(e.doc_id, e.head.name, e.label, e.tail.name) for e in ev] == [
+        ("d0", "drug0", "CPR:4", "GENE0"),
+        ("d1", "drug1", "CPR:3", "GENE1"),
+        ("plain", "drug5", "CPR:4", "GENE1"),
+    ]
+
+
+def test_pipeline_tags_in_batches_where_the_tagger_can(tmp_path: Path) -> None:
+    lexicon = LexiconTagger({"drug5": CHEMICAL, "GENE1": GENE})
+
+    class Batched:
+        def __init__(self) -> None:
+            self.batches: list[int] = []
+
+        def tag(self, doc: Document) -> Document:
+            raise AssertionError("tag_many should be used")
+
+        def tag_many(self, docs: list[Document]) -> list[Document]:
+            self.batches.append(len(docs))
+            return [lexicon.tag(d) for d in docs]
+
+    plain = [Document(f"p{i}", "The drug5 inhibits GENE1.") for i in range(5)]
+    tagger = Batched()
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        summary = mine([*_docs(1), *plain], tagger, Fake(), store, batch_docs=3, progress=False)
+    assert tagger.batches == [2, 3] and summary.mentions == 4 + 5 * 2

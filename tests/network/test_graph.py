@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from relnet.data import CHEMICAL, GENE, Document, Mention, Relation
+from relnet.errors import RelnetError
+from relnet.network import build_graph, communities, hubs, neighbourhood
+from relnet.relations import evidence_of
+from relnet.store import RelationStore
+
+# (doc id, text, mentions, relations as (chemical surface, gene surface, label, score))
+DOCS = [
+    ("1", "Aspirin inhibits COX-2. Aspirin activates PPARG.",
+     [("Aspirin", CHEMICAL, 0), ("COX-2", GENE, 0), ("Aspirin", CHEMICAL, 1), ("PPARG", GENE, 0)],
+     [(0, 1, "CPR:4", 0.9), (2, 3, "CPR:3", 0.4)]),
+    ("2", "Aspirin inhibits cyclooxygenase-2 (COX-2). Ibuprofen inhibits COX-2.",
+     [("Aspirin", CHEMICAL, 0), ("cyclooxygenase-2", GENE, 0), ("COX-2", GENE, 0), ("Ibuprofen", CHEMICAL, 0),
+      ("COX-2", GENE, 1)],
+     [(0, 1, "CPR:4", 0.7), (3, 4, "CPR:4", 0.8)]),
+    ("3", "Gefitinib inhibits EGFR. Gefitinib binds EGFR.",
+     [("Gefitinib", CHEMICAL, 0), ("EGFR", GENE, 0), ("Gefitinib", CHEMICAL, 1), ("EGFR", GENE, 1)],
+     [(0, 1, "CPR:4", 0.95), (2, 3, "CPR:5", 0.6)]),
+]  # fmt: skip
+
+
+def hand_documents() -> list[tuple[Document, list[Relation]]]:
+    """Three small documents with mentions (surface, kind, n-th occurrence) and scored relations."""
+    out = []
+    for doc_id, text, names, rels in DOCS:
+        mentions = []
+        for i, (surface, kind, nth) in enumerate(names, start=1):
+            start = -1
+            for _ in range(nth + 1):
+                start = text.index(surface, start + 1)
+            mentions.append(Mention(f"T{i}", start, start + len(surface), surface, kind))
+        relations = [Relation(doc_id, f"T{a + 1}", f"T{b + 1}", label, label, score=s) for a, b, label, s in rels]
+        out.append((Document(doc_id, text, tuple(mentions)), relations))
+    return out
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with RelationStore(tmp_path / "hand.sqlite") as s:
+        s.add_batch(hand_documents(), model_id="hand")
+        yield s
+
+
+def _edges(g: nx.MultiDiGraph) -> set[tuple[str, str, str, int]]:
+    return {(u, v, k, d["evidence"]) for u, v, k, d in g.edges(keys=True, data=True)}
+
+
+def test_graph_nodes_edges_and_attributes(store: RelationStore) -> None:
+    g = build_graph(store)
+    assert _edges(g) == {
+        ("CHEMICAL:aspirin", "GENE:cox2", "CPR:4", 2),
+        ("CHEMICAL:aspirin", "GENE:pparg", "CPR:3", 1),
+        ("CHEMICAL:ibuprofen", "GENE:cox2", "CPR:4", 1),
+        ("CHEMICAL:gefitinib", "GENE:egfr", "CPR:4", 1),
+        ("CHEMICAL:gefitinib", "GENE:egfr", "CPR:5", 1),
+    }
+    assert g.nodes["GENE:cox2"] == {"kind": GENE, "name": "COX-2", "mentions": 4}
+    edge = g.edges["CHEMICAL:aspirin", "GENE:cox2", "CPR:4"]
+    assert edge["mean_score"] == pytest.approx(0.8) and edge["docs"] == 2 and edge["group"] == "CPR:4"
+    s = edge["sentences"][1]
+    assert s["doc_id"] == "2" and s["text"] == "Aspirin inhibits cyclooxygenase-2 (COX-2)."
+    assert s["text"][slice(*s["head"])] == "Aspirin" and s["text"][slice(*s["tail"])] == "cyclooxygenase-2"
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"min_evidence": 2}, {("CHEMICAL:aspirin", "GENE:cox2", "CPR:4", 2)}),
+        ({"min_confidence": 0.65}, {("CHEMICAL:aspirin", "GENE:cox2", "CPR:4", 2),
+                                    ("CHEMICAL:ibuprofen", "GENE:cox2", "CPR:4", 1),
+                                    ("CHEMICAL:gefitinib", "GENE:egfr", "CPR:4", 1)}),
+        ({"min_confidence": 0.75}, {("CHEMICAL:aspirin", "GENE:cox2", "CPR:4", 1),
+                                    ("CHEMICAL:ibuprofen", "GENE:cox2", "CPR:4", 1),
+                                    ("CHEMICAL:gefitinib", "GENE:egfr", "CPR:4", 1)}),
+        ({"types": ["CPR:3", "CPR:5"]}, {("CHEMICAL:aspirin", "GENE:pparg", "CPR:3", 1),
+                                         ("CHEMICAL:gefitinib", "GENE:egfr", "CPR:5", 1)}),
+    ],
+)  # fmt: skip
+def test_graph_filters(store: RelationStore, filters: dict, expected: set) -> None:
+    g = build_graph(store, **filters)
+    assert _edges(g) == expected
+    assert set(g.nodes) == {n for e in expected for n in e[:2]}  # only entities on an edge
+
+
+def test_graph_from_evidence_in_memory_matches_the_store(store: RelationStore) -> None:
+    evidence = [e for doc, rels in hand_documents() for e in evidence_of(doc, rels)]
+    assert _edges(build_graph(evidence)) == _edges(build_graph(store))
+    assert _edges(build_graph(evidence, types=["CPR:4"], min_evidence=2)) == _edges(
+        build_graph(store, types=["CPR:4"], min_evidence=2)
+    )
+
+
+def test_graph_neighbourhood_hubs_communities(store: RelationStore) -> None:
+    g = build_graph(store)
+    assert set(neighbourhood(g, "cox 2", 1)) == {"GENE:cox2", "CHEMICAL:aspirin", "CHEMICAL:ibuprofen"}
+    assert set(neighbourhood(g, "COX-2", 2)) == {"GENE:cox2", "CHEMICAL:aspirin", "CHEMICAL:ibuprofen", "GENE:pparg"}
+    assert neighbourhood(g, "EGFR", 1).number_of_edges() == 2
+    with pytest.raises(RelnetError, match="did you mean Aspirin"):
+        neighbourhood(g, "Aspirine")
+    genes, chemicals = hubs(g, k=2)
+    assert [(h.name, h.partners) for h in genes] == [("COX-2", 2), ("EGFR", 1)]
+    assert [(h.name, h.partners) for h in chemicals] == [("Aspirin", 2), ("Gefitinib", 1)]
+    assert communities(g) == [
+        {"CHEMICAL:aspirin", "CHEMICAL:ibuprofen", "GENE:cox2", "GENE:pparg"},
+        {"CHEMICAL:gefitinib", "GENE:egfr"},
+    ]
+    assert communities(nx.MultiDiGraph()) == []

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from relnet.data import CHEMICAL, GENE, Document, Mention, Relation
+from relnet.errors import RelnetError
+from relnet.store import RelationStore
+
+
+def _doc(doc_id: str = "1") -> tuple[Document, list[Relation]]:
+    text = "The epidermal growth factor receptor (EGFR) is blocked by gefitinib. Aspirin inhibits COX-2."
+    spans = [("epidermal growth factor receptor", GENE), ("EGFR", GENE), ("gefitinib", CHEMICAL),
+             ("Aspirin", CHEMICAL), ("COX-2", GENE)]  # fmt: skip
+    mentions = tuple(
+        Mention(f"T{i}", text.index(t), text.index(t) + len(t), t, kind) for i, (t, kind) in enumerate(spans, 1)
+    )
+    rels = [Relation(doc_id, "T3", "T2", "CPR:4", "CPR:4", score=0.8), Relation(doc_id, "T4", "T5", "CPR:4", "CPR:4")]
+    return Document(doc_id, text, mentions, source="test"), rels
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(path) as conn:
+        return {
+            t: sorted(conn.execute(f"SELECT * FROM {t}")) for t in ("documents", "mentions", "entities", "relations")
+        }
+
+
+def test_sqlite_add_batch_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with RelationStore(path) as store:
+        store.add_batch([_doc("1"), _doc("2")], model_id="m")
+        first = _rows(path)
+        store.add_batch([_doc("1")], model_id="m")
+        assert store.done_ids() == {"1", "2"}
+    with RelationStore(path) as store:  # reopening keeps the schema and the rows
+        store.add_batch([_doc("2")], model_id="m")
+    assert _rows(path) == first
+    assert [len(first[t]) for t in ("documents", "mentions", "relations")] == [2, 10, 4]
+    # EGFR and its long form are one entity; gefitinib, aspirin and COX-2 the others
+    assert [k for k, *_ in first["entities"]] == ["CHEMICAL:aspirin", "CHEMICAL:gefitinib", "GENE:cox2", "GENE:egfr"]
+
+
+def test_sqlite_add_batch_is_atomic(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    doc, rels = _doc("1")
+    broken = [Relation("2", "T3", "T99", "CPR:4")]  # refers to a mention that does not exist
+    with RelationStore(path) as store:
+        with pytest.raises(KeyError):
+            store.add_batch([(doc, rels), (_doc("2")[0], broken)])
+        assert store.done_ids() == set()
+
+
+def test_sqlite_evidence_joins_entities_and_sentences(tmp_path: Path) -> None:
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        store.add_batch([_doc("1")], model_id="m")
+        ev = store.evidence()
+        assert [(e.head.name, e.tail.name, e.tail.key, e.sentence) for e in ev] == [
+            ("gefitinib", "EGFR", "GENE:egfr", "The epidermal growth factor receptor (EGFR) is blocked by gefitinib."),
+            ("Aspirin", "COX-2", "GENE:cox2", "Aspirin inhibits COX-2."),
+        ]
+        e = ev[0]
+        assert e.sentence[slice(*e.head_span)] == "gefitinib" and e.sentence[slice(*e.tail_span)] == "EGFR"
+        assert len(store.evidence(min_confidence=0.9)) == 1  # the unscored (gold) relation stays
+        assert store.evidence(types=["CPR:3"]) == []
+        assert store.mention_counts()["GENE:egfr"] == 2
+        assert store.counts()["relations_by_label"] == {"CPR:4": 2}
+
+
+def test_sqlite_read_only_and_runs(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with pytest.raises(RelnetError, match="store not found"):
+        RelationStore(path, read_only=True)
+    with RelationStore(path) as store:
+        run = store.start_run({"relations": "model"}, {"batch_docs": 4})
+        store.add_batch([_doc()])
+    with RelationStore(path, read_only=True) as store:
+        assert store.runs()[0]["id"] == run and store.runs()[0]["params"] == {"batch_docs": 4}
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            store.add_batch([_doc("3")])
+    (tmp_path / "junk.sqlite").write_text("not a database at all, not at all, really not")
+    with pytest.raises(RelnetError, match="not a SQLite database|not a relnet store"):
+        RelationStore(tmp_path / "junk.sqlite", read_only=True)
