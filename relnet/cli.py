@@ -156,6 +156,29 @@ def predict(
     typer.echo(f"{n} relations → {output} (and {output.with_suffix('.jsonl')})")
 
 
+@app.command("evaluate-mining")
+def evaluate_mining(
+    store: Annotated[Path, typer.Argument(help="a store made by `relnet mine` on the split's abstracts")],
+    split: Annotated[Path, typer.Argument(help="the ChemProt split folder with its gold standard")],
+    output: Annotated[Path | None, typer.Option(help="write the score as JSON here")] = None,
+) -> None:
+    """Official document-level score of mined relations (predicted or gold mentions) against a split."""
+    _setup_logging()
+    from relnet.evaluation.end_to_end import score_store
+
+    try:
+        result, counts = score_store(store, split)
+    except RelnetError as err:
+        _fail(err)
+    payload = {**result.to_json(), **counts}
+    if output:
+        output.write_text(json.dumps(payload, indent=2))
+    typer.echo(
+        f"official P {result.precision:.4f} R {result.recall:.4f} F1 {result.f1:.4f} (tp {result.tp}, "
+        f"fp {result.fp}, fn {result.fn}; {counts['unmapped']} relations on spans that are not gold mentions)"
+    )
+
+
 # -- corpus ----------------------------------------------------------------------------------
 @corpus_app.command("stats")
 def corpus_stats(

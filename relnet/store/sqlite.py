@@ -184,6 +184,15 @@ class RelationStore:
             for (doc_id, label, grp, score, model_id, k1, n1, kind1, k2, n2, kind2, sentence, hs, he, ts, te) in rows
         ]
 
+    def relation_spans(self) -> list[tuple[str, str, tuple[int, int], tuple[int, int]]]:
+        """``(doc_id, CPR group, chemical span, gene span)`` for every stored relation (for scoring)."""
+        rows = self.conn.execute(
+            """SELECT r.doc_id, r.grp, m1.start, m1."end", m2.start, m2."end" FROM relations r
+               JOIN mentions m1 ON m1.doc_id = r.doc_id AND m1.id = r.arg1
+               JOIN mentions m2 ON m2.doc_id = r.doc_id AND m2.id = r.arg2"""
+        )
+        return [(d, g, (a, b), (c, e)) for d, g, a, b, c, e in rows]
+
     def mention_counts(self) -> dict[str, int]:
         """Mentions per entity key."""
         return dict(self.conn.execute("SELECT entity_key, COUNT(*) FROM mentions GROUP BY entity_key"))

@@ -1,0 +1,35 @@
+"""End-to-end scoring of a mined store against a ChemProt split: the official measure, with any mentions.
+
+Predicted mentions carry their own ids (M1, M2, …), so a stored relation is mapped to the gold
+entity ids through its two spans: it counts only if both spans match gold entities exactly (strict,
+as the official measure sees only gold ids). Gold-mention runs map trivially.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relnet.corpus import read_documents
+from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
+from relnet.evaluation.official import OfficialScore, official_score
+from relnet.store.sqlite import RelationStore
+
+
+def score_store(store_path: str | Path, split: str | Path) -> tuple[OfficialScore, dict[str, int]]:
+    """Official P/R/F1 of the store's relations on ``split``, and how many relations could not be mapped."""
+    gold_path = find_chemprot_files(split).gold_standard
+    if gold_path is None:
+        from relnet.errors import InputError
+
+        raise InputError(split, None, "no *gold_standard*.tsv: the split cannot be scored")
+    ids = {(d.id, m.start, m.end): m.id for d in read_documents(split) for m in d.mentions}
+    with RelationStore(store_path, read_only=True) as store:
+        rows = store.relation_spans()
+    predicted, unmapped = set(), 0
+    for doc_id, group, (a, b), (c, e) in rows:
+        chem, gene = ids.get((doc_id, a, b)), ids.get((doc_id, c, e))
+        if chem is None or gene is None:
+            unmapped += 1
+            continue
+        predicted.add((doc_id, group, chem, gene))
+    return official_score(predicted, read_gold_standard(gold_path)), {"relations": len(rows), "unmapped": unmapped}

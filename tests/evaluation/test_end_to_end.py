@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from relnet.corpus import read_documents
+from relnet.data import Mention, Relation
+from relnet.evaluation.end_to_end import score_store
+from relnet.store.sqlite import RelationStore
+
+
+def test_end_to_end_maps_predicted_mentions_by_span(tmp_path: Path, dev_dir: Path) -> None:
+    doc = read_documents(dev_dir)[0]  # gold: T1 Aspirin –CPR:4→ T2 COX-2 (title), and three more
+    gold = doc.mention_index()
+    m1 = Mention("M1", gold["T1"].start, gold["T1"].end, gold["T1"].text, "CHEMICAL")
+    m2 = Mention("M2", gold["T2"].start, gold["T2"].end, gold["T2"].text, "GENE")
+    m3 = Mention("M3", gold["T6"].start, gold["T6"].end - 1, gold["T6"].text[:-1], "CHEMICAL")  # wrong span
+    m4 = Mention("M4", gold["T7"].start, gold["T7"].end, gold["T7"].text, "GENE")
+    predicted = doc.with_annotations((m1, m2, m3, m4), ())
+    rels = [Relation(doc.id, "M1", "M2", "CPR:4", "CPR:4", score=0.9), Relation(doc.id, "M3", "M4", "CPR:3", "CPR:3")]
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        store.add_batch([(predicted, rels)])
+    result, counts = score_store(tmp_path / "s.sqlite", dev_dir)
+    # gold evaluated tuples in the fixture: 6; one found; the mis-spanned one cannot count
+    assert (result.tp, result.fp, result.fn) == (1, 0, 5)
+    assert counts == {"relations": 2, "unmapped": 1}
