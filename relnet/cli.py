@@ -350,6 +350,88 @@ def synth(
     typer.echo(json.dumps({"documents": stats["documents"], "classes": stats["classes"], "files": stats["files"]}))
 
 
+# -- serve -----------------------------------------------------------------------------------
+@app.command()
+def serve(
+    model: Annotated[Path, typer.Option(help="a model folder (…/best)")],
+    store: Annotated[Path | None, typer.Option(help="a store written by `relnet mine`, for the Explore tab")] = None,
+    tagger: Annotated[str | None, typer.Option(help="NER backend for untagged text: lexicon | transformer")] = None,
+    lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
+    ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
+    host: Annotated[str, typer.Option(help="address to listen on (the default is this machine only)")] = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Serve the web app: analyse text in the browser, explore --store (read-only), and the JSON API."""
+    _setup_logging()
+    import uvicorn
+
+    from relnet.mentions import get_tagger
+    from relnet.web import create_app
+
+    try:
+        ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_model) if tagger else None
+        web_app = create_app(model, store, ner, tagger_name=tagger or "")
+    except RelnetError as err:
+        _fail(err)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.secho(f"warning: listening on {host}: anyone who can reach it can use the app", fg=typer.colors.YELLOW)
+    uvicorn.run(web_app, host=host, port=port, log_level="info")
+
+
+# -- pretrain / ensemble (issue 5) -----------------------------------------------------------
+def _pretrain_command():
+    """`relnet pretrain`, with every `PretrainConfig` field as a typed flag."""
+    from relnet.pretraining.config import PretrainConfig
+
+    def pretrain(**kwargs) -> None:
+        """Continue masked-language-model pretraining of an encoder on in-domain text; the encoder
+        goes to OUTPUT_DIR/final (use it with `relnet train --encoder`)."""
+        _setup_logging()
+        from relnet.pretraining import pretrain as run
+
+        resume, overwrite, stop_at = kwargs.pop("resume"), kwargs.pop("overwrite"), kwargs.pop("stop_at_step")
+        try:  # `--exclude-splits ""` means: exclude nothing
+            overrides = {k: [x for x in v if x] if isinstance(v, list) else v for k, v in _overrides(kwargs).items()}
+            config = PretrainConfig(**overrides)
+            summary = run(config, resume=resume, overwrite=overwrite, stop_at=stop_at)
+        except RelnetError as err:
+            _fail(err)
+        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(f"{summary['session_tokens_per_second']:.0f} tokens/s over {summary['session_seconds']:.0f} s")
+
+    pretrain.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            _option("resume", bool, False, help="continue from OUTPUT_DIR/checkpoint (same weights as never stopped)"),
+            _option("overwrite", bool, False, help="start again in a non-empty --output-dir"),
+            _option("stop_at_step", int, 0, help="stop (with a checkpoint) at this step; --resume continues"),
+            *_field_params(PretrainConfig),
+        ]
+    )
+    return pretrain
+
+
+app.command("pretrain")(_pretrain_command())
+
+
+@app.command()
+def ensemble(
+    models: Annotated[list[Path], typer.Argument(help="model folders (…/best) with the same labels")],
+    split: Annotated[Path, typer.Option(help="the split to evaluate on (folder or SciBERT .jsonl)")],
+    output: Annotated[Path, typer.Option(help="folder for ensemble.json and ensemble.txt")] = Path("runs/ensemble"),
+    average_weights: Annotated[bool, typer.Option(help="also score the weight average (same encoder)")] = False,
+    batch_size: int = 64,
+) -> None:
+    """Score each model, the mean of their probabilities (first 2…M) and the weight average on a split."""
+    _setup_logging()
+    from relnet.evaluation.ensemble import evaluate_ensemble
+
+    try:
+        result = evaluate_ensemble(models, split, output, batch_size, average_weights)
+    except RelnetError as err:
+        _fail(err)
+    typer.echo(result["text"])
+
+
 def main() -> None:
     try:
         app()

@@ -41,8 +41,8 @@ def plot_learning_curves(epochs: list[dict], path: str | Path) -> None:
     ax2.plot(xs, [e["dev_macro_f1"] for e in epochs], "^--", color="tab:green", label="dev macro-F1")
     ax2.set_ylabel("dev F1")
     ax2.set_ylim(0, 1)
-    fig.legend(loc="lower right")
+    fig.legend(loc="upper center", ncol=3, fontsize=8, frameon=False)
     ax1.set_xticks(xs)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.93))  # room for the legend above the axes
     fig.savefig(path, dpi=120)
     plt.close(fig)

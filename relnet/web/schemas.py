@@ -1,0 +1,184 @@
+"""The web API's request and response bodies (pydantic, so they document themselves in the OpenAPI schema),
+and the conversions from relnet's own objects: `Analysis` → `AnalyseResponse`, graph → `Graph`, CSV rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Literal
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from relnet.mining.analyse import Analysis
+
+InputFormat = Literal["auto", "text", "pubtator", "bioc"]
+
+
+class ErrorResponse(BaseModel):
+    error: str = Field(description="what went wrong and, where it can, how to fix it")
+
+
+class AnalyseRequest(BaseModel):
+    text: str = Field(min_length=1, description="plain text (one document per line or blank-line separated "
+                      "block, optionally `PMID<TAB>text`), PubTator or BioC")  # fmt: skip
+    input_format: InputFormat = Field("auto", description="how to read `text`; auto detects PubTator and BioC")
+
+
+class MentionOut(BaseModel):
+    id: str
+    start: int = Field(description="character offset into the document's text")
+    end: int
+    text: str
+    kind: str = Field(description="CHEMICAL | GENE")
+
+
+class RelationOut(BaseModel):
+    doc_id: str
+    chemical: str
+    chemical_id: str = Field(description="the chemical's mention id")
+    gene: str
+    gene_id: str = Field(description="the gene's mention id")
+    label: str
+    group: str = Field(description="CPR group, where the label scheme has one")
+    confidence: float | None = Field(description="the model's probability of `label`")
+    sentence: str = Field(description="the sentence(s) holding both mentions")
+    chemical_span: tuple[int, int] = Field(description="offsets into `sentence`")
+    gene_span: tuple[int, int]
+
+
+class DocumentOut(BaseModel):
+    id: str
+    text: str
+    mentions: list[MentionOut]
+    relations: list[RelationOut]
+
+
+class SentenceOut(BaseModel):
+    doc_id: str
+    text: str
+    head: tuple[int, int] = Field(description="the chemical's offsets into `text`")
+    tail: tuple[int, int] = Field(description="the gene's offsets into `text`")
+    score: float | None
+
+
+class NodeData(BaseModel):
+    id: str
+    name: str
+    kind: str
+    mentions: int
+
+
+class EdgeData(BaseModel):
+    id: str
+    source: str
+    target: str
+    label: str
+    group: str
+    evidence: int = Field(description="sentences the relation was read from")
+    docs: int = Field(description="distinct documents")
+    mean_score: float
+    sentences: list[SentenceOut] = Field(description="evidence sentences (at most the server's limit)")
+
+
+class Node(BaseModel):
+    data: NodeData
+
+
+class Edge(BaseModel):
+    data: EdgeData
+
+
+class Graph(BaseModel):
+    """Cytoscape.js-style elements."""
+
+    nodes: list[Node]
+    edges: list[Edge]
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph, max_sentences: int = 20) -> Graph:
+        nodes = [
+            Node(data=NodeData(id=n, name=d["name"], kind=d["kind"], mentions=d.get("mentions", 0)))
+            for n, d in graph.nodes(data=True)
+        ]
+        edges = [
+            Edge(data=EdgeData(
+                id=f"{u}|{v}|{key}", source=u, target=v, label=d["label"], group=d.get("group", ""),
+                evidence=d["evidence"], docs=d.get("docs", 0), mean_score=round(d["mean_score"], 4),
+                sentences=[SentenceOut(**s) for s in d.get("sentences", [])[:max_sentences]],
+            ))
+            for u, v, key, d in graph.edges(keys=True, data=True)
+        ]  # fmt: skip
+        return cls(nodes=nodes, edges=edges)
+
+
+class AnalyseResponse(BaseModel):
+    documents: list[DocumentOut]
+    graph: Graph
+    seconds: float = Field(description="time spent tagging and classifying")
+
+    @classmethod
+    def of(cls, analysis: Analysis, max_sentences: int = 20) -> AnalyseResponse:
+        documents = []
+        for doc, evidence in zip(analysis.documents, analysis.evidence):
+            mentions = doc.mention_index()
+            relations = [
+                RelationOut(
+                    doc_id=doc.id, chemical=mentions[r.arg1].text, chemical_id=r.arg1, gene=mentions[r.arg2].text,
+                    gene_id=r.arg2, label=r.label, group=r.group, confidence=r.score, sentence=e.sentence,
+                    chemical_span=e.head_span, gene_span=e.tail_span,
+                )
+                for r, e in zip(doc.relations, evidence)
+            ]  # fmt: skip
+            documents.append(
+                DocumentOut(
+                    id=doc.id,
+                    text=doc.text,
+                    mentions=[MentionOut(id=m.id, start=m.start, end=m.end, text=m.text, kind=m.kind)
+                              for m in sorted(doc.mentions, key=lambda m: (m.start, -m.end))],
+                    relations=relations,
+                )
+            )  # fmt: skip
+        return cls(documents=documents, graph=Graph.of(analysis.graph, max_sentences), seconds=analysis.seconds)
+
+    def to_csv(self) -> str:
+        """One row per relation."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["doc_id", "chemical", "chemical_id", "gene", "gene_id", "label", "group", "confidence",
+                         "sentence"])  # fmt: skip
+        for doc in self.documents:
+            for r in doc.relations:
+                confidence = "" if r.confidence is None else f"{r.confidence:.4f}"
+                writer.writerow([r.doc_id, r.chemical, r.chemical_id, r.gene, r.gene_id, r.label, r.group, confidence,
+                                 r.sentence])  # fmt: skip
+        return out.getvalue()
+
+
+class EntityOut(BaseModel):
+    key: str
+    name: str
+    kind: str
+    relations: int = Field(description="edges of the entity in the unfiltered network")
+    mentions: int
+
+
+class EntitiesResponse(BaseModel):
+    entities: list[EntityOut]
+
+
+class NeighbourhoodResponse(BaseModel):
+    name: str
+    hops: int
+    graph: Graph
+
+
+class InfoResponse(BaseModel):
+    scheme: str
+    labels: list[str] = Field(description="the model's relation labels (the negative class included)")
+    tagger: str = Field(description="the NER backend for text without mentions; empty: none")
+    store: bool = Field(description="whether the Explore endpoints have a store to read")
+    store_labels: list[str] = Field(description="relation labels and CPR groups in the store's network")
+    max_chars: int
+    max_body_bytes: int
