@@ -89,7 +89,8 @@ function drawNetwork(name, container, graph, panel) {
     const pair = e.source + "\u0000" + e.target, r = rank.has(pair) ? rank.get(pair) + 1 : 0;
     rank.set(pair, r);  // fan parallel edges out
     return {
-      id: e.id, from: e.source, to: e.target, arrows: "to", label: e.label, font: {size: 10, align: "middle"},
+      id: e.id, from: e.source, to: e.target, arrows: "to", font: {size: 10, align: "middle"},
+      label: graph.edges.length <= 40 ? e.label : undefined,  // beyond that, labels hide the drawing (hover shows them)
       width: 1 + Math.min(9, 1.5 * Math.sqrt(e.evidence - 1)), color: {color: colourOf(e.label), highlight: colourOf(e.label)},
       smooth: r ? {type: r % 2 ? "curvedCCW" : "curvedCW", roundness: 0.15 * Math.ceil(r / 2)} : false,
       title: e.label + ": " + e.evidence + " sentence(s), mean score " + e.mean_score.toFixed(2),
