@@ -111,9 +111,10 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     gold_path = find_chemprot_files(config.dev).gold_standard if Path(config.dev).is_dir() else None
     if gold_path is not None and scheme.negative is not None:  # candidate-based schemes only
         sentence_level = [(e, p) for e, p in zip(dev_examples, predicted) if not e.meta.get("cross_sentence")]
+        scored_docs = {e.doc_id for e in dev_examples}  # all of them unless --max-dev-examples cut the split
         official = official_score(
             prediction_tuples([e for e, _ in sentence_level], [p for _, p in sentence_level], scheme),
-            read_gold_standard(gold_path),
+            {t for t in read_gold_standard(gold_path) if t[0] in scored_docs},
         )
     summary = {
         "scheme": scheme.name,
