@@ -44,3 +44,13 @@ def test_cli_bad_input_is_one_line_not_a_traceback(tmp_path: Path, split_dir: Pa
 def test_cli_train_refuses_unknown_scheme(tmp_path: Path) -> None:
     result = runner.invoke(app, ["train", "--scheme", "bogus", "--output-dir", str(tmp_path / "x")])
     assert result.exit_code == 2 and "scheme must be one of" in result.output
+
+
+def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path) -> None:
+    out = tmp_path / "ner.json"
+    result = runner.invoke(
+        app, ["evaluate-ner", str(dev_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir), "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    # the dev fixture repeats the training names, so a lexicon built on training finds every mention
+    assert '"f1": 1.0' in out.read_text() and "documents/s" in result.output

@@ -25,5 +25,7 @@ def span_scores(gold: Iterable[Span], predicted: Iterable[Span]) -> dict[str, di
 def format_span_table(scores: dict[str, dict[str, float]]) -> str:
     lines = [f"{'type':<12}{'P':>8}{'R':>8}{'F1':>8}{'support':>9}"]
     for t, m in scores.items():
+        if "f1" not in m:  # e.g. timing entries
+            continue
         lines.append(f"{t:<12}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{int(m['support']):>9d}")
     return "\n".join(lines)

@@ -44,6 +44,12 @@ def _transformer(ner_model: str | Path | None = None, **_: Any) -> Tagger:
 TAGGERS: dict[str, Callable[..., Tagger]] = {"lexicon": _lexicon, "transformer": _transformer}
 
 
+def tag_all(tagger: Tagger, docs: list[Document]) -> list[Document]:
+    """Tag documents, batched where the tagger can (``tag_many``: a transformer NER model)."""
+    many = getattr(tagger, "tag_many", None)
+    return many(docs) if many is not None else [tagger.tag(d) for d in docs]
+
+
 def get_tagger(name: str, **options: Any) -> Tagger:
     """Build the tagger registered as ``name`` with its options."""
     if name not in TAGGERS:
@@ -53,5 +59,5 @@ def get_tagger(name: str, **options: Any) -> Tagger:
 
 __all__ = [
     "TAGGERS", "EntityRef", "LexiconTagger", "Normalizer", "SurfaceNormalizer", "Tagger",
-    "abbreviations", "entity_key", "get_tagger",
+    "abbreviations", "entity_key", "get_tagger", "tag_all",
 ]  # fmt: skip

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from relnet.data import Document
 from relnet.errors import RelnetError
-from relnet.mentions import Tagger
+from relnet.mentions import Tagger, tag_all
 from relnet.relations.extract import Classifier, extract_relations_batch
 from relnet.store.sqlite import RelationStore
 
@@ -81,7 +81,7 @@ def mine(
 
     def flush() -> None:
         if tagger is not None and any(not d.mentions for d in batch):
-            tagged = iter(_tag_all(tagger, [d for d in batch if not d.mentions]))
+            tagged = iter(tag_all(tagger, [d for d in batch if not d.mentions]))
             batch[:] = [d if d.mentions else next(tagged) for d in batch]
         relations = extract_relations_batch(batch, classifier, batch_size)
         store.add_batch(zip(batch, relations), model_id=model_id)
@@ -111,12 +111,6 @@ def mine(
     if summary.without_mentions:
         log.warning("%d documents had no chemical or gene mentions", summary.without_mentions)
     return summary
-
-
-def _tag_all(tagger: Tagger, docs: list[Document]) -> list[Document]:
-    """Tag documents, batched where the tagger can (a transformer NER model)."""
-    many = getattr(tagger, "tag_many", None)
-    return many(docs) if many is not None else [tagger.tag(d) for d in docs]
 
 
 def mine_files(

@@ -21,22 +21,15 @@ from tqdm.auto import tqdm
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from relnet.corpus import read_documents
-from relnet.data import Document
 from relnet.errors import RelnetError
-from relnet.evaluation.spans import format_span_table, span_scores
+from relnet.evaluation.ner import evaluate_tagger
+from relnet.evaluation.spans import format_span_table
 from relnet.mentions.ner_model import TransformerTagger, bio_labels, collate, encode_document
 from relnet.model.encoder import resolve_encoder
 from relnet.training.config import NerConfig
 from relnet.training.loop import length_grouped_batches, lr_lambda, set_seed
 
 log = logging.getLogger("relnet")
-
-
-def evaluate_tagger(tagger: TransformerTagger, docs: list[Document], kind_of: dict[str, str]) -> dict:
-    gold = [(d.id, m.start, m.end, kind_of.get(m.subtype or m.kind, m.kind)) for d in docs for m in d.mentions]
-    tagged = tagger.tag_many([d.with_annotations((), ()) for d in docs])
-    predicted = [(d.id, m.start, m.end, m.subtype) for d in tagged for m in d.mentions]
-    return span_scores(gold, predicted)
 
 
 def train_ner(config: NerConfig, overwrite: bool = False) -> dict:
