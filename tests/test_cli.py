@@ -49,7 +49,8 @@ def test_cli_train_refuses_unknown_scheme(tmp_path: Path) -> None:
 def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path) -> None:
     out = tmp_path / "ner.json"
     result = runner.invoke(
-        app, ["evaluate-ner", str(dev_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir), "--output", str(out)]
+        app,
+        ["evaluate-ner", str(dev_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir), "--output", str(out)],
     )
     assert result.exit_code == 0, result.output
     # the dev fixture repeats the training names, so a lexicon built on training finds every mention
