@@ -55,7 +55,7 @@ class PairEncoder(nn.Module):
         self,
         tokenizer: PreTrainedTokenizerBase,
         transformer: nn.Module,
-        marker_style: str = "punct",
+        marker_style: str = "tokens",
         max_length: int = 256,
     ) -> None:
         super().__init__()
@@ -66,7 +66,7 @@ class PairEncoder(nn.Module):
         self.hidden_size: int = transformer.config.hidden_size
 
     @classmethod
-    def from_pretrained(cls, name: str, marker_style: str = "punct", max_length: int = 256) -> PairEncoder:
+    def from_pretrained(cls, name: str, marker_style: str = "tokens", max_length: int = 256) -> PairEncoder:
         """Load a pretrained encoder and add the marker tokens its style needs."""
         path = resolve_encoder(name)
         if Path(path).exists():

@@ -19,7 +19,7 @@ class TrainConfig:
     output_dir: str = field(default="runs/model", metadata={"help": "where the model folder and reports go"})
     scheme: str = field(default="cpr", metadata={"help": "label scheme: cpr | fine | coarse5"})
     encoder: str = field(default="default", metadata={"help": "HF encoder name or folder; default = bundled MiniLM"})
-    marker_style: str = field(default="punct", metadata={"help": "entity markers: punct | tokens"})
+    marker_style: str = field(default="tokens", metadata={"help": "entity markers: tokens | punct (see docs)"})
     max_length: int = field(default=256, metadata={"help": "max tokens per example (window around the pair)"})
     epochs: int = field(default=3, metadata={"help": "training epochs"})
     batch_size: int = field(default=16, metadata={"help": "training batch size"})
