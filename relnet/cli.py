@@ -126,13 +126,16 @@ def evaluate(
     split: Annotated[Path, typer.Argument(help="a ChemProt split folder or SciBERT .jsonl")],
     output: Annotated[Path, typer.Option(help="folder for the reports")] = Path("runs/eval"),
     batch_size: int = 64,
+    negative_keep: Annotated[
+        float | None, typer.Option(help="fraction of negatives the model was trained on (prior correction)")
+    ] = None,
 ) -> None:
     """Score a trained model on a split: per-class and micro/macro F1, and the official score."""
     _setup_logging()
     from relnet.evaluation.evaluate import evaluate_split
 
     try:
-        text = evaluate_split(model, split, output, batch_size)
+        text = evaluate_split(model, split, output, batch_size, negative_keep)
     except RelnetError as err:
         _fail(err)
     typer.echo(text)

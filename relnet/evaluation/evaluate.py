@@ -17,11 +17,23 @@ from relnet.examples.labels import get_scheme
 from relnet.model.classifier import RelationClassifier
 
 
-def evaluate_split(model_dir: str | Path, split: str | Path, output: str | Path, batch_size: int = 64) -> str:
+def evaluate_split(
+    model_dir: str | Path,
+    split: str | Path,
+    output: str | Path,
+    batch_size: int = 64,
+    negative_keep: float | None = None,
+) -> str:
     """Example-level scores under the model's scheme, plus the official document-level score when
-    the split has a gold standard and the scheme classifies every candidate pair."""
+    the split has a gold standard and the scheme classifies every candidate pair.
+
+    ``negative_keep`` overrides the prior correction stored with the model (the fraction of negative
+    pairs it was trained on; models trained before the correction was stored need it given).
+    """
     model = RelationClassifier.load(model_dir)
     scheme = get_scheme(model.meta["scheme"])
+    if negative_keep is not None and scheme.negative is not None:
+        model.set_negative_prior(scheme.negative, negative_keep)
     examples, _ = load_examples(split, scheme)
     t0 = time.time()
     predicted = [p.label for p in model.predict(examples, batch_size, progress=True)]

@@ -8,6 +8,7 @@ config) and the tokenizer files — everything `RelationClassifier.load` needs, 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,16 @@ class RelationClassifier(nn.Module):
         self.meta: dict[str, Any] = dict(meta or {})
 
     @property
+    def logit_bias(self) -> torch.Tensor:
+        """(C,) added to the logits at prediction time: the prior correction for training on a subsample
+        of negatives (``log(1 / keep)`` for the negative class), zeros otherwise. Not used in training."""
+        return torch.tensor(self.meta.get("logit_bias") or [0.0] * len(self.labels))
+
+    def set_negative_prior(self, negative: str, keep: float) -> None:
+        """Record that a fraction ``keep`` of the ``negative`` examples was trained on (1 = all)."""
+        self.meta["logit_bias"] = [math.log(1 / keep) if label == negative else 0.0 for label in self.labels]
+
+    @property
     def label2id(self) -> dict[str, int]:
         return {label: i for i, label in enumerate(self.labels)}
 
@@ -68,7 +79,7 @@ class RelationClassifier(nn.Module):
         for s in tqdm(starts, desc="predict", unit="batch", disable=not progress, leave=False):
             idx = order[s : s + batch_size]
             batch = self.encoder.collate([feats[i] for i in idx])
-            probs[idx] = torch.softmax(self(**batch).float(), dim=-1)
+            probs[idx] = torch.softmax(self(**batch).float() + self.logit_bias, dim=-1)
         self.train(was_training)
         return probs
 

@@ -91,6 +91,8 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     else:
         encoder = PairEncoder.from_pretrained(config.encoder, config.marker_style, config.max_length)
         model = RelationClassifier(encoder, list(scheme.labels), config.dropout, {"scheme": scheme.name})
+    if scheme.negative is not None:
+        model.set_negative_prior(scheme.negative, config.negative_keep)  # undoes the subsampling's prior shift
     weights = class_weights(train_examples, model.labels) if config.class_weights else None
     (out / "config.json").write_text(json.dumps(config.to_json(), indent=2))
 

@@ -62,3 +62,15 @@ def test_classifier_save_load_round_trip(tiny_encoder: Path, split_dir: Path, tm
     loaded = RelationClassifier.load(tmp_path / "m")
     assert loaded.labels == model.labels and loaded.meta["scheme"] == "cpr"
     assert torch.allclose(before, loaded.predict_proba(examples), atol=1e-6)
+
+
+def test_classifier_negative_prior_correction(tiny_encoder: Path, split_dir: Path, tmp_path: Path) -> None:
+    examples = list(examples_from_documents(read_documents(split_dir), get_scheme("cpr")))
+    model = _tiny(tiny_encoder)
+    plain = model.predict_proba(examples)
+    model.set_negative_prior("false", 0.5)  # trained on half the negatives: their odds double back
+    corrected = model.predict_proba(examples)
+    odds = (corrected[:, 0] / corrected[:, 1]) / (plain[:, 0] / plain[:, 1])
+    assert torch.allclose(odds, torch.full_like(odds, 2.0), rtol=1e-4)
+    model.save(tmp_path / "m")
+    assert torch.allclose(RelationClassifier.load(tmp_path / "m").predict_proba(examples), corrected, atol=1e-6)
