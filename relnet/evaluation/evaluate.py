@@ -7,9 +7,8 @@ import time
 from pathlib import Path
 
 from relnet.corpus import read_documents
-from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
 from relnet.evaluation.metrics import score
-from relnet.evaluation.official import official_score, prediction_tuples, write_predictions
+from relnet.evaluation.official import prediction_tuples, score_split, write_predictions
 from relnet.evaluation.report import write_report
 from relnet.examples.candidates import examples_from_documents
 from relnet.examples.dataset import load_examples
@@ -39,13 +38,7 @@ def evaluate_split(
     predicted = [p.label for p in model.predict(examples, batch_size, progress=True)]
     seconds = time.time() - t0
     scores = score([e.label for e in examples], predicted, scheme)
-    official = None
-    if Path(split).is_dir() and scheme.negative is not None:
-        gold_path = find_chemprot_files(split).gold_standard
-        if gold_path is not None:
-            sentence_level = [(e, p) for e, p in zip(examples, predicted) if not e.meta.get("cross_sentence")]
-            pred = prediction_tuples([e for e, _ in sentence_level], [p for _, p in sentence_level], scheme)
-            official = official_score(pred, read_gold_standard(gold_path))
+    official = score_split(examples, predicted, scheme, split)
     extra = {"model": str(model_dir), "split": str(split), "examples_per_second": len(examples) / max(seconds, 1e-9)}
     return write_report(output, "eval", scores, official, extra)
 

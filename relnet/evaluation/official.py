@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from relnet.corpus.chemprot import EVALUATED_GROUPS, read_gold_standard
+from relnet.corpus.chemprot import EVALUATED_GROUPS, find_chemprot_files, read_gold_standard
 from relnet.data import Example
 from relnet.examples.labels import LabelScheme
 
@@ -51,6 +51,29 @@ def official_score(predicted: set[Tuple4], gold: set[Tuple4]) -> OfficialScore:
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return OfficialScore(p, r, f, tp, fp, fn)
+
+
+def score_split(
+    examples: list[Example], predicted: list[str], scheme: LabelScheme, split: str | Path
+) -> OfficialScore | None:
+    """The official score of example-level predictions on a split folder, or ``None`` where it does not
+    apply (no gold standard, or a scheme without negatives: it never sees unrelated pairs).
+
+    Cross-sentence windows (gold-only candidates) are left out, so those relations count as misses;
+    gold tuples of documents without examples (a truncated split) are left out too.
+    """
+    split = Path(split)
+    if scheme.negative is None or not split.is_dir():
+        return None
+    gold_path = find_chemprot_files(split).gold_standard
+    if gold_path is None:
+        return None
+    kept = [(e, p) for e, p in zip(examples, predicted) if not e.meta.get("cross_sentence")]
+    scored_docs = {e.doc_id for e in examples}
+    return official_score(
+        prediction_tuples([e for e, _ in kept], [p for _, p in kept], scheme),
+        {t for t in read_gold_standard(gold_path) if t[0] in scored_docs},
+    )
 
 
 def write_predictions(path: str | Path, tuples: set[Tuple4]) -> None:

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import torch
 
-from relnet.corpus.chemprot import find_chemprot_files
 from relnet.errors import RelnetError
 from relnet.evaluation.metrics import score
-from relnet.evaluation.official import official_score, prediction_tuples, read_gold_standard
+from relnet.evaluation.official import score_split
 from relnet.evaluation.plots import plot_learning_curves
 from relnet.evaluation.report import write_report
 from relnet.examples.dataset import load_examples
@@ -30,16 +29,6 @@ from relnet.training.config import TrainConfig
 from relnet.training.loop import BEST, LAST, set_seed, train
 
 log = logging.getLogger("relnet")
-
-
-def split_ids(path: str | Path) -> set[str]:
-    """Document ids of an evaluation split (for leak-free extra training data)."""
-    path = Path(path)
-    if path.is_dir():
-        from relnet.corpus.chemprot import read_abstracts
-
-        return set(read_abstracts(find_chemprot_files(path).abstracts))
-    return set()
 
 
 def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = False) -> dict:
@@ -109,15 +98,7 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     predicted = [p.label for p in best.predict(dev_examples, config.eval_batch_size)]
     infer_seconds = time.time() - t1
     scores = score([e.label for e in dev_examples], predicted, scheme)
-    official = None
-    gold_path = find_chemprot_files(config.dev).gold_standard if Path(config.dev).is_dir() else None
-    if gold_path is not None and scheme.negative is not None:  # candidate-based schemes only
-        sentence_level = [(e, p) for e, p in zip(dev_examples, predicted) if not e.meta.get("cross_sentence")]
-        scored_docs = {e.doc_id for e in dev_examples}  # all of them unless --max-dev-examples cut the split
-        official = official_score(
-            prediction_tuples([e for e, _ in sentence_level], [p for _, p in sentence_level], scheme),
-            {t for t in read_gold_standard(gold_path) if t[0] in scored_docs},
-        )
+    official = score_split(dev_examples, predicted, scheme, config.dev)
     summary = {
         "scheme": scheme.name,
         "best_epoch": history.best_epoch,
