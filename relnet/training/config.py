@@ -43,6 +43,10 @@ class TrainConfig:
     extra_ratio: float = field(
         default=0.0, metadata={"help": "cap the extra data at this multiple of the real training size (0 = all)"}
     )
+    extra_dedupe: bool = field(
+        default=True,
+        metadata={"help": "drop extra documents that re-annotate a --train document (DrugProt re-uses ChemProt text)"},
+    )
     init_from: str = field(default="", metadata={"help": "start from a trained relnet model folder (same labels)"})
     threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = all cores)"})
 

@@ -44,11 +44,14 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     # -- data --------------------------------------------------------------------------------
     dev_examples, dev_docs = load_examples(config.dev, scheme)
     held_out = {d.id for d in dev_docs}
-    train_examples, _ = load_examples(config.train, scheme, exclude_ids=held_out)
+    train_examples, train_docs = load_examples(config.train, scheme, exclude_ids=held_out)
+    # Leak-free: dev documents never reach training. With `extra_dedupe`, a second annotation of a training
+    # abstract (DrugProt re-annotates ChemProt) is dropped too, so no sentence carries two conflicting labels.
+    extra_exclude = held_out | ({d.id for d in train_docs} if config.extra_dedupe else set())
     extra_examples = []
     for extra in config.extra_train:
-        more, _ = load_examples(extra, scheme, exclude_ids=held_out)  # leak-free: dev documents dropped
-        log.info("extra training data %s: %d examples", extra, len(more))
+        more, more_docs = load_examples(extra, scheme, exclude_ids=extra_exclude)
+        log.info("extra training data %s: %d documents, %d examples", extra, len(more_docs), len(more))
         extra_examples += more
     if config.extra_ratio and extra_examples:
         cap = int(config.extra_ratio * len(train_examples))
