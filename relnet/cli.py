@@ -266,6 +266,7 @@ def mine(
     ] = False,
     batch_docs: int = 16,
     batch_size: int = 64,
+    int8: Annotated[bool, typer.Option(help="int8-quantise the models: ~2-3× faster on CPU, ~0.01 F1 lower")] = False,
 ) -> None:
     """Find chemical–gene relations in INPUT and add them to --store (rerun to resume)."""
     _setup_logging()
@@ -274,7 +275,7 @@ def mine(
     try:
         summary = mine_files(
             input_path, model, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_model,
-            use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size,
+            use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size, int8=int8,
         )  # fmt: skip
     except RelnetError as err:
         _fail(err)

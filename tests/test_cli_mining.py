@@ -65,6 +65,18 @@ def test_cli_mining_uses_gold_mentions_of_a_split(tmp_path: Path, split_dir: Pat
     assert "mentions   15" in out
 
 
+def test_cli_mining_int8_stores_the_same_relations(tmp_path: Path, split_dir: Path, model_dir: Path) -> None:
+    import sqlite3
+
+    rows = {}
+    for flags in ([], ["--int8"]):
+        store = tmp_path / f"s{len(flags)}.sqlite"
+        _ok(["mine", split_dir, "--model", model_dir, "--store", store, *flags])
+        with sqlite3.connect(store) as conn:
+            rows[len(flags)] = sorted(conn.execute("SELECT doc_id, arg1, arg2, label FROM relations"))
+    assert rows[1] and rows[1] == rows[0]  # a margin of 10 logits survives int8 rounding
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -140,6 +140,15 @@ class TransformerTagger:
         model = AutoModelForTokenClassification.from_pretrained(str(folder))
         return cls(model, AutoTokenizer.from_pretrained(str(folder), use_fast=True), meta)
 
+    def quantized(self) -> TransformerTagger:
+        """A copy with int8 dynamic quantisation of the linear layers (CPU inference only)."""
+        import copy
+
+        from torch.ao.quantization import quantize_dynamic
+
+        model = quantize_dynamic(copy.deepcopy(self.model).eval(), {torch.nn.Linear}, dtype=torch.qint8)
+        return TransformerTagger(model, self.tokenizer, self.meta)
+
     def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)

@@ -125,6 +125,7 @@ def mine_files(
     batch_docs: int = 16,
     batch_size: int = 64,
     progress: bool = True,
+    int8: bool = False,
 ) -> MiningSummary:
     """`mine` from paths: read the input, load the model and tagger, open (or create) the store.
 
@@ -144,5 +145,9 @@ def mine_files(
     if ner is not None and not use_gold_mentions:
         docs = [d.with_annotations((), ()) for d in docs]
     classifier = RelationClassifier.load(model_dir)
+    if int8:
+        classifier = classifier.quantized()
+        quantize = getattr(ner, "quantized", None)
+        ner = quantize() if quantize is not None else ner
     with RelationStore(store_path) as store:
         return mine(docs, ner, classifier, store, batch_docs, progress, batch_size, model_id=str(model_dir))

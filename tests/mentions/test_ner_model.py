@@ -55,3 +55,7 @@ def test_ner_train_save_load_tag(tmp_path: Path, split_dir: Path, dev_dir: Path,
     doc = read_documents(dev_dir)[0]
     tagged = tagger.tag(doc.with_annotations((), ()))
     assert all(tagged.text[m.start : m.end] == m.text and m.kind in ("CHEMICAL", "GENE") for m in tagged.mentions)
+    fast = tagger.quantized()
+    assert fast.model is not tagger.model and fast.labels == tagger.labels
+    int8_tagged = fast.tag(doc.with_annotations((), ()))
+    assert all(int8_tagged.text[m.start : m.end] == m.text for m in int8_tagged.mentions)
