@@ -64,13 +64,14 @@ def mine(
     """Find relations in ``docs`` and add them to ``store``.
 
     A document's own mentions are used if it has any (gold, PubTator); otherwise ``tagger`` finds
-    them. Documents already in the store are skipped. Relations are stored under ``model_id``.
+    them. Documents already mined by ``model_id`` are skipped; relations are stored under ``model_id``, so a
+    second model can mine the same documents into the same store (with the same mentions).
     """
     if batch_docs < 1:
         raise RelnetError(f"batch_docs must be at least 1, found {batch_docs}")
     summary = MiningSummary()
     started = time.perf_counter()
-    done = store.done_ids()
+    done = store.done_ids(model_id)
     store.start_run(
         {"relations": model_id, "tagger": type(tagger).__name__ if tagger else ""},
         {"batch_docs": batch_docs, "batch_size": batch_size, "scheme": classifier.meta.get("scheme", "cpr")},

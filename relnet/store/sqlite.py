@@ -2,11 +2,13 @@
 
 Writes are idempotent (primary keys + ``INSERT OR IGNORE``) and `add_batch` commits a batch of
 documents in one transaction, so a document is either stored whole or not at all: `done_ids` is
-exactly what a resumed run may skip. Reads return `Evidence` for the network and views.
+exactly what a resumed run may skip. Several relation models may mine the same documents into one store
+(``mined`` records which model read which document), as long as they share the documents' mentions.
+Reads return `Evidence` for the network and views.
 
 Tables: ``documents(id, text, source)``, ``mentions(doc_id, id, start, end, text, kind,
 entity_key)``, ``entities(key, name, kind)``, ``relations(doc_id, arg1, arg2, label, grp, score,
-model_id, sentence_start, sentence_end)``, ``runs(id, started, models, params)``.
+model_id, sentence_start, sentence_end)``, ``mined(doc_id, model_id)``, ``runs(id, started, models, params)``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from relnet.mentions.normalize import EntityRef, Normalizer, SurfaceNormalizer
 from relnet.relations.evidence import Evidence
 from relnet.relations.extract import evidence_windows
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added `mined`; a version-1 store is upgraded when opened for writing
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL DEFAULT '');
@@ -39,6 +41,8 @@ CREATE TABLE IF NOT EXISTS relations (
     label TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', score REAL, model_id TEXT NOT NULL DEFAULT '',
     sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL,
     PRIMARY KEY (doc_id, arg1, arg2, label, model_id));
+CREATE TABLE IF NOT EXISTS mined (
+    doc_id TEXT NOT NULL REFERENCES documents(id), model_id TEXT NOT NULL, PRIMARY KEY (doc_id, model_id));
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, models TEXT NOT NULL, params TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_key);
@@ -82,18 +86,25 @@ class RelationStore:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path)
-            self._check_schema()
+            version = self._check_schema()
             with self.conn:
                 self.conn.executescript(SCHEMA)
+                if version == 1:  # every stored document was read by the model(s) of its relations
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO mined SELECT d.id, m.model_id FROM documents d, "
+                        "(SELECT DISTINCT model_id FROM relations UNION SELECT '' "
+                        "WHERE NOT EXISTS (SELECT 1 FROM relations)) m"
+                    )
                 self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def _check_schema(self) -> None:
+    def _check_schema(self) -> int:
         try:
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as err:
             raise RelnetError(f"{self.path}: not a SQLite database ({err})") from None
-        if version not in (0, SCHEMA_VERSION) or (self.read_only and version == 0):
+        if version not in (0, 1, SCHEMA_VERSION) or (self.read_only and version == 0):
             raise RelnetError(f"{self.path}: not a relnet store (schema version {version}, expected {SCHEMA_VERSION})")
+        return int(version)
 
     def close(self) -> None:
         self.conn.close()
@@ -116,19 +127,25 @@ class RelationStore:
         return int(cur.lastrowid or 0)
 
     def add_batch(self, docs_with_relations: Iterable[tuple[Document, Sequence[Relation]]], model_id: str = "") -> None:
-        """Store documents with their mentions and relations, all in one transaction.
+        """Store documents with their mentions and ``model_id``'s relations, all in one transaction.
 
-        A document already in the store is left as it is (with its mentions and relations).
+        A document already mined by ``model_id`` is left as it is. One mined by another model keeps its
+        text and mentions and gains this model's relations — if its mentions are the same: relations
+        point at mention ids, so a different tagger's mentions would be mixed up (an error, not a guess).
         """
         with self.conn:  # commits at the end, rolls back on any error
             for doc, relations in docs_with_relations:
-                cur = self.conn.execute(
+                new_doc = self.conn.execute(
                     "INSERT OR IGNORE INTO documents (id, text, source) VALUES (?, ?, ?)",
                     (doc.id, doc.text, doc.source),
-                )
-                if cur.rowcount == 0:
-                    continue
-                for m in doc.mentions:
+                ).rowcount
+                if not self.conn.execute(
+                    "INSERT OR IGNORE INTO mined (doc_id, model_id) VALUES (?, ?)", (doc.id, model_id)
+                ).rowcount:
+                    continue  # this model has read this document already
+                if not new_doc:
+                    self._check_same_document(doc)
+                for m in doc.mentions if new_doc else ():
                     ref = self.normalizer.normalize(m, doc)
                     self._add_entity(ref)
                     self.conn.execute(
@@ -145,15 +162,26 @@ class RelationStore:
                     ],
                 )
 
+    def _check_same_document(self, doc: Document) -> None:
+        (text,) = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc.id,)).fetchone()
+        stored = set(self.conn.execute('SELECT id, start, "end", kind FROM mentions WHERE doc_id = ?', (doc.id,)))
+        if text != doc.text or stored != {(m.id, m.start, m.end, m.kind) for m in doc.mentions}:
+            raise RelnetError(
+                f"{self.path}: document {doc.id} is stored with another text or other mentions; "
+                "mine with the same mentions (the same tagger or gold annotations) or into a new store"
+            )
+
     def _add_entity(self, ref: EntityRef) -> None:
         self.conn.execute(
             "INSERT OR IGNORE INTO entities (key, name, kind) VALUES (?, ?, ?)", (ref.key, ref.name, ref.kind)
         )
 
     # -- reading ---------------------------------------------------------------------------
-    def done_ids(self) -> set[str]:
-        """Ids of the documents stored (each complete: batches commit atomically)."""
-        return {row[0] for row in self.conn.execute("SELECT id FROM documents")}
+    def done_ids(self, model_id: str | None = None) -> set[str]:
+        """Ids of the documents stored (each complete: batches commit atomically), or mined by ``model_id``."""
+        if model_id is None:
+            return {row[0] for row in self.conn.execute("SELECT id FROM documents")}
+        return {row[0] for row in self.conn.execute("SELECT doc_id FROM mined WHERE model_id = ?", (model_id,))}
 
     def evidence(self, types: Iterable[str] | None = None, min_confidence: float = 0.0) -> list[Evidence]:
         """Every stored relation with its entities and sentence; ``types`` filters by label or CPR group.

@@ -114,6 +114,20 @@ def test_pipeline_resume_after_interrupt_matches_an_uninterrupted_run(tmp_path: 
     assert {r[3] for r in whole["relations"]} == {"CPR:3", "CPR:4", "CPR:5"}
 
 
+def test_pipeline_a_second_model_mines_the_same_documents_into_the_same_store(
+    tmp_path: Path, tiny_classifier: RelationClassifier
+) -> None:
+    path = tmp_path / "s.sqlite"
+    with RelationStore(path) as store:
+        mine(_docs(), None, Fake(), store, batch_docs=3, progress=False, model_id="fake")
+        second = mine(_docs(), None, tiny_classifier, store, batch_docs=3, progress=False, model_id="tiny")
+        again = mine(_docs(), None, tiny_classifier, store, batch_docs=3, progress=False, model_id="tiny")
+    assert second.documents == 7 and second.skipped == 0 and again.skipped == 7
+    rows = _rows(path)
+    assert len(rows["documents"]) == 7 and {r[6] for r in rows["relations"]} <= {"fake", "tiny"}
+    assert sum(r[6] == "fake" for r in rows["relations"]) == 6  # the first model's relations are untouched
+
+
 def test_pipeline_tags_only_documents_without_mentions(tmp_path: Path) -> None:
     tagger = LexiconTagger({"drug5": CHEMICAL, "GENE1": GENE})
     plain = Document("plain", "The drug5 inhibits GENE1.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,41 @@ def test_sqlite_read_only_and_runs(tmp_path: Path) -> None:
     (tmp_path / "junk.sqlite").write_text("not a database at all, not at all, really not")
     with pytest.raises(RelnetError, match="not a SQLite database|not a relnet store"):
         RelationStore(tmp_path / "junk.sqlite", read_only=True)
+
+
+def test_sqlite_a_second_model_adds_its_relations_to_the_same_documents(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with RelationStore(path) as store:
+        store.add_batch([_doc("1"), _doc("2")], model_id="m")
+        assert store.done_ids("m2") == set() and store.done_ids("m") == {"1", "2"}
+        doc, rels = _doc("1")
+        store.add_batch([(doc, [replace(r, label="CPR:3", group="CPR:3") for r in rels])], model_id="m2")
+        store.add_batch([(doc, [replace(r, label="CPR:9", group="CPR:9") for r in rels])], model_id="m2")  # no-op
+        assert store.done_ids("m2") == {"1"} and store.done_ids() == {"1", "2"}
+    rows = _rows(path)
+    assert len(rows["documents"]) == 2 and len(rows["mentions"]) == 10  # text and mentions stored once
+    assert sorted({(r[0], r[3], r[6]) for r in rows["relations"]}) == [
+        ("1", "CPR:3", "m2"), ("1", "CPR:4", "m"), ("2", "CPR:4", "m")
+    ]  # fmt: skip
+
+
+def test_sqlite_a_second_model_with_other_mentions_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    doc, rels = _doc("1")
+    with RelationStore(path) as store:
+        store.add_batch([(doc, rels)], model_id="m")
+        other = doc.with_annotations(doc.mentions[:-1], ())
+        with pytest.raises(RelnetError, match="document 1 is stored with another text or other mentions"):
+            store.add_batch([(other, [])], model_id="m2")
+        assert store.done_ids("m2") == set()  # the failed batch left nothing behind
+
+
+def test_sqlite_a_version_1_store_is_upgraded_with_its_mined_documents(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with RelationStore(path) as store:
+        store.add_batch([_doc("1"), _doc("2")], model_id="m")
+    with sqlite3.connect(path) as conn:  # what a store written before `mined` existed looks like
+        conn.execute("DROP TABLE mined")
+        conn.execute("PRAGMA user_version = 1")
+    with RelationStore(path) as store:
+        assert store.done_ids("m") == {"1", "2"} and store.done_ids("other") == set()
