@@ -91,6 +91,9 @@ class NerConfig:
     output_dir: str = field(default="runs/ner", metadata={"help": "model folder and reports"})
     encoder: str = field(default="default", metadata={"help": "HF encoder name or folder"})
     keep_gene_types: bool = field(default=False, metadata={"help": "tag GENE-Y and GENE-N apart"})
+    tagging: str = field(
+        default="flat", metadata={"help": "flat (one BIO sequence) | layered (one per type: nested mentions kept)"}
+    )
     extra_train: list[str] = field(default_factory=list, metadata={"help": "more training folders (DrugProt)"})
     max_length: int = field(default=192, metadata={"help": "tokens per window"})
     epochs: int = field(default=3, metadata={"help": "training epochs"})
@@ -107,5 +110,7 @@ class NerConfig:
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
             raise RelnetError("epochs and batch_size must be at least 1")
+        if self.tagging not in ("flat", "layered"):
+            raise RelnetError(f"tagging must be flat or layered, got {self.tagging!r}")
         if not 0 < self.lr < 1:
             raise RelnetError(f"lr must be in (0, 1), got {self.lr}")

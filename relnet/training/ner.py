@@ -24,7 +24,7 @@ from relnet.corpus import read_documents
 from relnet.errors import RelnetError
 from relnet.evaluation.ner import evaluate_tagger
 from relnet.evaluation.spans import format_span_table
-from relnet.mentions.ner_model import TransformerTagger, bio_labels, collate, encode_document
+from relnet.mentions.ner_model import TagSpace, TransformerTagger, collate, encode_document
 from relnet.model.encoder import resolve_encoder
 from relnet.training.config import NerConfig
 from relnet.training.loop import length_grouped_batches, lr_lambda, set_seed
@@ -41,7 +41,8 @@ def train_ner(config: NerConfig, overwrite: bool = False) -> dict:
     rng = random.Random(config.seed)
     types = ["CHEMICAL", "GENE-Y", "GENE-N"] if config.keep_gene_types else ["CHEMICAL", "GENE"]
     kind_of = {} if config.keep_gene_types else {"GENE-Y": "GENE", "GENE-N": "GENE", "GENE": "GENE"}
-    labels = bio_labels(types)
+    space = TagSpace(tuple(types), config.tagging)
+    labels = space.labels
     label2id = {t: i for i, t in enumerate(labels)}
 
     dev_docs = read_documents(config.dev)[: config.max_dev_docs or None]
@@ -56,9 +57,10 @@ def train_ner(config: NerConfig, overwrite: bool = False) -> dict:
     model = AutoModelForTokenClassification.from_pretrained(
         path, num_labels=len(labels), id2label=dict(enumerate(labels)), label2id=label2id
     )
-    meta = {"labels": labels, "types": types, "max_length": config.max_length, "config": asdict(config)}
+    meta = {"labels": labels, "types": types, "tagging": config.tagging, "max_length": config.max_length,
+            "config": asdict(config)}  # fmt: skip
     tagger = TransformerTagger(model, tokenizer, meta)
-    windows = [w for d in train_docs for w in encode_document(d, tokenizer, label2id, config.max_length, kind_of)]
+    windows = [w for d in train_docs for w in encode_document(d, tokenizer, space, config.max_length, kind_of)]
     log.info(
         "NER: %d training windows from %d documents, %d dev documents", len(windows), len(train_docs), len(dev_docs)
     )
@@ -76,7 +78,8 @@ def train_ner(config: NerConfig, overwrite: bool = False) -> dict:
         bar = tqdm(batches, desc=f"ner epoch {epoch + 1}/{config.epochs}", unit="batch", dynamic_ncols=True)
         for idx in bar:
             batch = collate([windows[i] for i in idx], pad)
-            loss = model(**batch).loss
+            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+            loss = space.loss(logits, batch["labels"])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
             optimizer.step()

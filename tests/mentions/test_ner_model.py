@@ -1,30 +1,71 @@
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
+import torch
 
 from relnet.corpus import read_documents
+from relnet.data import CHEMICAL, GENE, Document, Mention
 from relnet.evaluation.spans import span_scores
-from relnet.mentions.ner_model import TransformerTagger, Window, bio_labels, decode, encode_document
+from relnet.mentions.ner_model import TagSpace, TransformerTagger, Window, decode, encode_document
 from relnet.training.ner import NerConfig, train_ner
 
 
-def test_ner_bio_encoding_round_trips_gold_mentions(split_dir: Path) -> None:
+def _tokenizer():
     from transformers import AutoTokenizer
 
     from relnet.model.encoder import resolve_encoder
 
-    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
-    labels = bio_labels(["CHEMICAL", "GENE"])
-    label2id = {t: i for i, t in enumerate(labels)}
-    kind_of = {"GENE-Y": "GENE", "GENE-N": "GENE"}
+    return AutoTokenizer.from_pretrained(resolve_encoder("default"))
+
+
+def _round_trip(doc, space: TagSpace) -> set[tuple[int, int, str]]:
+    """Gold mentions → label ids → tags → spans, with no model in between."""
+    spans = set()
+    for w in encode_document(doc, _tokenizer(), space, 64, {"GENE-Y": "GENE", "GENE-N": "GENE"}):
+        ignore = [-100] * len(space.types) if space.layered else -100
+        ids = [x for x in w.labels if x != ignore]
+        if space.layered:
+            units = [[[0.0] * 3 for _ in space.types] for _ in ids]
+            for tok, row in zip(units, ids):
+                for k, v in enumerate(row):
+                    tok[k][v] = 1.0
+        else:
+            units = [[1.0 if j == v else 0.0 for j in range(len(space.labels))] for v in ids]
+        logits = torch.tensor([units]).reshape(1, len(ids), len(space.labels))
+        layers = space.logits_to_tags(logits)[0]
+        inner = Window(w.doc_id, w.input_ids[1:-1], w.offsets[1:-1])
+        spans |= {span for tags in layers for span in decode(inner, tags)}
+    return spans
+
+
+def test_ner_bio_encoding_round_trips_gold_mentions(split_dir: Path) -> None:
     for doc in read_documents(split_dir):
-        spans = set()
-        for w in encode_document(doc, tok, label2id, 64, kind_of):
-            spans |= set(decode(w, [labels[i] if i >= 0 else "O" for i in w.labels]))
         gold = {(m.start, m.end, "CHEMICAL" if m.kind == "CHEMICAL" else "GENE") for m in doc.mentions}
-        assert spans == gold
+        assert _round_trip(doc, TagSpace(("CHEMICAL", "GENE"))) == gold
+        assert _round_trip(doc, TagSpace(("CHEMICAL", "GENE"), "layered")) == gold
+
+
+def test_ner_layered_tagging_keeps_a_chemical_inside_a_gene_name() -> None:
+    text = "Tyrosine hydroxylase was inhibited."
+    mentions = (Mention("T1", 0, 20, text[:20], GENE, "GENE-N"), Mention("T2", 0, 8, "Tyrosine", CHEMICAL))
+    doc = Document("n1", text, mentions)
+    flat = _round_trip(doc, TagSpace(("CHEMICAL", "GENE")))
+    layered = _round_trip(doc, TagSpace(("CHEMICAL", "GENE"), "layered"))
+    assert flat == {(0, 20, "GENE")}  # one BIO sequence: the longer mention wins
+    assert layered == {(0, 20, "GENE"), (0, 8, "CHEMICAL")}
+
+
+def test_ner_layered_loss_ignores_unlabelled_positions() -> None:
+    space = TagSpace(("CHEMICAL", "GENE"), "layered")
+    logits = torch.zeros(1, 3, 6, requires_grad=True)
+    labels = torch.tensor([[[-100, -100], [1, 0], [2, 0]]])
+    loss = space.loss(logits, labels)
+    assert loss.item() == pytest.approx(math.log(3))  # uniform logits over O/B/I, 4 labelled decisions
+    loss.backward()
+    assert logits.grad[0, 0].abs().sum() == 0 and logits.grad[0, 1].abs().sum() > 0
 
 
 @pytest.mark.parametrize(
@@ -46,11 +87,16 @@ def test_ner_span_scores_strict() -> None:
     assert s["micro"]["precision"] == 0.5 and s["GENE"]["f1"] == 1.0 and s["CHEMICAL"]["f1"] == 0.0
 
 
-def test_ner_train_save_load_tag(tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path) -> None:
-    config = NerConfig(train=str(split_dir), dev=str(dev_dir), output_dir=str(tmp_path / "ner"),
-                       encoder=str(tiny_encoder), epochs=2, batch_size=4, lr=5e-3, max_length=64)  # fmt: skip
+@pytest.mark.parametrize("tagging", ["flat", "layered"])
+def test_ner_train_save_load_tag(
+    tagging: str, tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path
+) -> None:
+    # dev_dir holds the training texts under other ids: a tagger that learns at all memorises them
+    config = NerConfig(train=str(split_dir), dev=str(dev_dir), output_dir=str(tmp_path / "ner"), tagging=tagging,
+                       encoder=str(tiny_encoder), epochs=15, batch_size=2, lr=1e-2, warmup_ratio=0.0, patience=15,
+                       max_length=64)  # fmt: skip
     result = train_ner(config)
-    assert (tmp_path / "ner/best/relnet_ner.json").is_file() and 0 <= result["micro_f1"] <= 1
+    assert (tmp_path / "ner/best/relnet_ner.json").is_file() and result["micro_f1"] == 1.0
     tagger = TransformerTagger.load(tmp_path / "ner/best")
     doc = read_documents(dev_dir)[0]
     tagged = tagger.tag(doc.with_annotations((), ()))
@@ -59,3 +105,31 @@ def test_ner_train_save_load_tag(tmp_path: Path, split_dir: Path, dev_dir: Path,
     assert fast.model is not tagger.model and fast.labels == tagger.labels
     int8_tagged = fast.tag(doc.with_annotations((), ()))
     assert all(int8_tagged.text[m.start : m.end] == m.text for m in int8_tagged.mentions)
+
+
+def _write_nested_split(folder: Path, name: str, pmid: str) -> Path:
+    """A ChemProt-layout split whose one abstract has chemicals nested inside gene names."""
+    folder.mkdir(parents=True)
+    title, abstract = "Tyrosine hydroxylase and dopamine.", "Glutathione peroxidase binds glutathione."
+    text = f"{title}\t{abstract}"
+    spans = [("T1", "GENE-N", "Tyrosine hydroxylase"), ("T2", "CHEMICAL", "Tyrosine"), ("T3", "CHEMICAL", "dopamine"),
+             ("T4", "GENE-N", "Glutathione peroxidase"), ("T5", "CHEMICAL", "Glutathione"),
+             ("T6", "CHEMICAL", "glutathione")]  # fmt: skip
+    rows = [f"{pmid}\t{t}\t{k}\t{text.index(x)}\t{text.index(x) + len(x)}\t{x}" for t, k, x in spans]
+    (folder / f"chemprot_{name}_abstracts.tsv").write_text(f"{pmid}\t{title}\t{abstract}\n")
+    (folder / f"chemprot_{name}_entities.tsv").write_text("\n".join(rows) + "\n")
+    (folder / f"chemprot_{name}_relations.tsv").write_text("")
+    return folder
+
+
+def test_ner_only_layered_tagging_learns_nested_mentions(tmp_path: Path, tiny_encoder: Path) -> None:
+    train = _write_nested_split(tmp_path / "training", "training", "1")
+    dev = _write_nested_split(tmp_path / "development", "development", "2")
+    f1 = {}
+    for tagging in ("flat", "layered"):
+        config = NerConfig(train=str(train), dev=str(dev), output_dir=str(tmp_path / tagging), tagging=tagging,
+                           encoder=str(tiny_encoder), epochs=25, batch_size=1, lr=1e-2, warmup_ratio=0.0,
+                           patience=25, max_length=64)  # fmt: skip
+        f1[tagging] = train_ner(config)["micro_f1"]
+    assert f1["layered"] == 1.0  # all six mentions, the nested ones included
+    assert f1["flat"] < 0.9  # Tyrosine and Glutathione cannot be tagged inside their gene names
