@@ -169,6 +169,8 @@ def test_browser_analyse_flow(page: Page, shots: Path) -> None:
     rows = Path(download.value.path()).read_text().splitlines()
     assert download.value.suggested_filename == "relnet-analysis.csv" and rows[0].startswith("doc_id,chemical")
     assert len(rows) == 4
+    api = page.request.post("/api/analyse?format=csv", data={"text": TEXT})  # built in the page, not re-analysed
+    assert api.ok and rows == api.text().splitlines()
 
 
 def test_browser_explore_flow(page: Page, shots: Path, tmp_path: Path) -> None:

@@ -147,7 +147,7 @@ function analyseRequest(format) {
 
 // Runs `work` with the progress indicator shown and the buttons disabled; the page stays usable meanwhile.
 async function withProgress(work) {
-  const buttons = ["analyse-button", "download-csv"].map($);
+  const buttons = ["analyse-button", "download-json", "download-csv"].map($);
   const started = Date.now();
   const timer = setInterval(() => { $("progress-text").textContent = "working… " + Math.round((Date.now() - started) / 1000) + " s"; }, 500);
   $("progress-text").textContent = "working…";
@@ -197,13 +197,21 @@ $("download-json").addEventListener("click", () => {
   if (state.analysis) saveBlob(new Blob([JSON.stringify(state.analysis, null, 2)], {type: "application/json"}), "relnet-analysis.json");
 });
 
-$("download-csv").addEventListener("click", async () => {
-  try {  // the server writes the CSV (it analyses the same input again)
-    const [url, options] = analyseRequest("csv");
-    saveBlob(await withProgress(() => api(url, options, true)), "relnet-analysis.csv");
-  } catch (err) {
-    showError("analyse-error", err);
-  }
+// The CSV of the analysis on screen, built here: the same columns as the API's ?format=csv, without
+// analysing the input a second time.
+const CSV_COLUMNS = ["doc_id", "chemical", "chemical_id", "gene", "gene_id", "label", "group", "confidence", "sentence"];
+function csvCell(value) {
+  const s = value === null || value === undefined ? "" : String(value);
+  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+function analysisCsv(result) {
+  const rows = result.documents.flatMap(d => d.relations).map(r => CSV_COLUMNS.map(c =>
+    csvCell(c === "confidence" && r.confidence !== null ? r.confidence.toFixed(4) : r[c])).join(","));
+  return [CSV_COLUMNS.join(","), ...rows].join("\r\n") + "\r\n";
+}
+
+$("download-csv").addEventListener("click", () => {
+  if (state.analysis) saveBlob(new Blob([analysisCsv(state.analysis)], {type: "text/csv"}), "relnet-analysis.csv");
 });
 
 // -- Explore ---------------------------------------------------------------------------------
