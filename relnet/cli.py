@@ -164,13 +164,16 @@ def evaluate_mining(
     store: Annotated[Path, typer.Argument(help="a store made by `relnet mine` on the split's abstracts")],
     split: Annotated[Path, typer.Argument(help="the ChemProt split folder with its gold standard")],
     output: Annotated[Path | None, typer.Option(help="write the score as JSON here")] = None,
+    relations_model: Annotated[
+        str | None, typer.Option(help="the model to score, where several mined into the store (as listed)")
+    ] = None,
 ) -> None:
     """Official document-level score of mined relations (predicted or gold mentions) against a split."""
     _setup_logging()
     from relnet.evaluation.end_to_end import score_store
 
     try:
-        result, counts = score_store(store, split)
+        result, counts = score_store(store, split, relations_model)
     except RelnetError as err:
         _fail(err)
     payload = {**result.to_json(), **counts}

@@ -77,6 +77,19 @@ def test_cli_mining_int8_stores_the_same_relations(tmp_path: Path, split_dir: Pa
     assert rows[1] and rows[1] == rows[0]  # a margin of 10 logits survives int8 rounding
 
 
+def test_cli_mining_two_models_in_one_store_are_scored_one_at_a_time(
+    tmp_path: Path, split_dir: Path, model_dir: Path
+) -> None:
+    store = tmp_path / "s.sqlite"
+    assert "2 mined" in _ok(["mine", split_dir, "--model", model_dir, "--store", store])
+    assert "2 mined" in _ok(["mine", split_dir, "--model", model_dir, "--store", store, "--int8"])
+    assert "0 mined, 2 already" in _ok(["mine", split_dir, "--model", model_dir.resolve(), "--store", store])
+    result = runner.invoke(app, ["evaluate-mining", str(store), str(split_dir)])
+    assert result.exit_code == 2 and "relations of 2 models; choose one" in result.output
+    out = _ok(["evaluate-mining", store, split_dir, "--relations-model", f"{model_dir.resolve()}+int8"])
+    assert out.startswith("official P")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -11,12 +11,18 @@ from pathlib import Path
 
 from relnet.corpus import read_documents
 from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
+from relnet.errors import RelnetError
 from relnet.evaluation.official import OfficialScore, official_score
 from relnet.store.sqlite import RelationStore
 
 
-def score_store(store_path: str | Path, split: str | Path) -> tuple[OfficialScore, dict[str, int]]:
-    """Official P/R/F1 of the store's relations on ``split``, and how many relations could not be mapped."""
+def score_store(
+    store_path: str | Path, split: str | Path, model_id: str | None = None
+) -> tuple[OfficialScore, dict[str, int]]:
+    """Official P/R/F1 of the store's relations on ``split``, and how many relations could not be mapped.
+
+    A store that several models mined into is scored for one of them: ``model_id`` (required then).
+    """
     gold_path = find_chemprot_files(split).gold_standard
     if gold_path is None:
         from relnet.errors import InputError
@@ -24,7 +30,12 @@ def score_store(store_path: str | Path, split: str | Path) -> tuple[OfficialScor
         raise InputError(split, None, "no *gold_standard*.tsv: the split cannot be scored")
     ids = {(d.id, m.start, m.end): m.id for d in read_documents(split) for m in d.mentions}
     with RelationStore(store_path, read_only=True) as store:
-        rows = store.relation_spans()
+        models = store.models()
+        if model_id is None and len(models) > 1:
+            raise RelnetError(f"{store_path}: relations of {len(models)} models; choose one: " + ", ".join(models))
+        if model_id is not None and model_id not in models:
+            raise RelnetError(f"{store_path}: no relations of model {model_id!r}; it holds: " + ", ".join(models))
+        rows = store.relation_spans(model_id)
     predicted, unmapped = set(), 0
     for doc_id, group, (a, b), (c, e) in rows:
         chem, gene = ids.get((doc_id, a, b)), ids.get((doc_id, c, e))

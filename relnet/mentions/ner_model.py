@@ -106,6 +106,8 @@ def encode_document(
     """
     sentences = split_sentences(doc.text, [(m.start, m.end) for m in doc.mentions])
     windows: list[Window] = []
+    if not sentences:  # empty or blank text
+        return windows
     enc = tokenizer([doc.text[s:e] for s, e in sentences], add_special_tokens=False, return_offsets_mapping=True)
     budget = max_length - 2
     mentions = sorted(doc.mentions, key=lambda m: (-(m.end - m.start), m.start))
@@ -187,6 +189,11 @@ class TransformerTagger:
         self.meta = meta
         self.space = TagSpace(tuple(meta["types"]), meta.get("tagging", "flat"))  # models before `layered`: flat
         self.labels: list[str] = self.space.labels
+        if model.config.num_labels != len(self.labels):
+            raise RelnetError(
+                f"NER model has {model.config.num_labels} outputs but its {META_FILE} describes "
+                f"{len(self.labels)} ({self.space.tagging} tagging of {', '.join(self.space.types)})"
+            )
         self.max_length: int = meta["max_length"]
 
     @classmethod

@@ -2,7 +2,8 @@
 
 `mine` works in batches of documents; each batch is predicted with one classifier call and stored
 in one transaction, so an interrupted run loses at most the batch in flight, and a rerun skips
-every document already stored. `mine_files` is the same from paths, for the CLI.
+every document the same model has already mined. A second model mining documents that are stored
+already reads them with their stored mentions. `mine_files` is the same from paths, for the CLI.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ log = logging.getLogger("relnet")
 
 @dataclass
 class MiningSummary:
-    """What one `mine` call did (documents already in the store count as ``skipped`` only)."""
+    """What one `mine` call did (documents this model has already mined count as ``skipped`` only)."""
 
     documents: int = 0
     skipped: int = 0
@@ -42,7 +43,7 @@ class MiningSummary:
 
     def format(self) -> str:
         lines = [
-            f"documents  {self.documents} mined, {self.skipped} already in the store",
+            f"documents  {self.documents} mined, {self.skipped} already in the store (mined by this model)",
             f"mentions   {self.mentions} ({self.without_mentions} documents without any)",
             f"relations  {sum(self.relations.values())}",
             *(f"  {label:<12} {n}" for label, n in self.relations.most_common()),
@@ -72,6 +73,7 @@ def mine(
     summary = MiningSummary()
     started = time.perf_counter()
     done = store.done_ids(model_id)
+    stored = store.done_ids()  # read by another model: reuse their mentions, so relations line up
     store.start_run(
         {"relations": model_id, "tagger": type(tagger).__name__ if tagger else ""},
         {"batch_docs": batch_docs, "batch_size": batch_size, "scheme": classifier.meta.get("scheme", "cpr")},
@@ -81,9 +83,10 @@ def mine(
     batch: list[Document] = []
 
     def flush() -> None:
-        if tagger is not None and any(not d.mentions for d in batch):
-            tagged = iter(tag_all(tagger, [d for d in batch if not d.mentions]))
-            batch[:] = [d if d.mentions else next(tagged) for d in batch]
+        untagged = [not d.mentions and d.id not in stored for d in batch]
+        if tagger is not None and any(untagged):
+            tagged = iter(tag_all(tagger, [d for d, todo in zip(batch, untagged) if todo]))
+            batch[:] = [next(tagged) if todo else d for d, todo in zip(batch, untagged)]
         relations = extract_relations_batch(batch, classifier, batch_size)
         store.add_batch(zip(batch, relations), model_id=model_id)
         for doc, rels in zip(batch, relations):
@@ -101,6 +104,8 @@ def mine(
                 bar.update(1)
                 continue
             done.add(doc.id)  # a repeated id later in the input is skipped too
+            if doc.id in stored and not doc.mentions:
+                doc = store.document(doc.id) or doc
             batch.append(doc.with_annotations(relations=()))
             if len(batch) >= batch_docs:
                 flush()
@@ -146,9 +151,11 @@ def mine_files(
     if ner is not None and not use_gold_mentions:
         docs = [d.with_annotations((), ()) for d in docs]
     classifier = RelationClassifier.load(model_dir)
+    model_id = str(Path(model_dir).resolve())  # the same model from any working directory
     if int8:
         classifier = classifier.quantized()
+        model_id += "+int8"  # its predictions differ slightly: another model for the store
         quantize = getattr(ner, "quantized", None)
         ner = quantize() if quantize is not None else ner
     with RelationStore(store_path) as store:
-        return mine(docs, ner, classifier, store, batch_docs, progress, batch_size, model_id=str(model_dir))
+        return mine(docs, ner, classifier, store, batch_docs, progress, batch_size, model_id=model_id)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from relnet.data import Document, Relation
+from relnet.data import Document, Mention, Relation
 from relnet.errors import RelnetError
 from relnet.mentions.normalize import EntityRef, Normalizer, SurfaceNormalizer
 from relnet.relations.evidence import Evidence
@@ -49,13 +49,21 @@ CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_key);
 CREATE INDEX IF NOT EXISTS relations_label ON relations(label);
 """
 
+# One row per relation (document, chemical, gene, label): where several models found the same relation it
+# is one piece of evidence, with the highest score and the models' ids space-separated.
+RELATIONS_SQL = """
+SELECT doc_id, arg1, arg2, label, grp, MAX(score) AS score, group_concat(model_id, ' ') AS model_id,
+       sentence_start, sentence_end
+FROM (SELECT * FROM relations WHERE {model} ORDER BY model_id) GROUP BY doc_id, arg1, arg2, label
+"""
+
 EVIDENCE_SQL = """
 SELECT r.doc_id, r.label, r.grp, r.score, r.model_id,
        e1.key, e1.name, e1.kind, e2.key, e2.name, e2.kind,
        substr(d.text, r.sentence_start + 1, r.sentence_end - r.sentence_start),
        m1.start - r.sentence_start, m1."end" - r.sentence_start,
        m2.start - r.sentence_start, m2."end" - r.sentence_start
-FROM relations r
+FROM ({relations}) r
 JOIN documents d ON d.id = r.doc_id
 JOIN mentions m1 ON m1.doc_id = r.doc_id AND m1.id = r.arg1
 JOIN mentions m2 ON m2.doc_id = r.doc_id AND m2.id = r.arg2
@@ -89,13 +97,24 @@ class RelationStore:
             version = self._check_schema()
             with self.conn:
                 self.conn.executescript(SCHEMA)
-                if version == 1:  # every stored document was read by the model(s) of its relations
-                    self.conn.execute(
-                        "INSERT OR IGNORE INTO mined SELECT d.id, m.model_id FROM documents d, "
-                        "(SELECT DISTINCT model_id FROM relations UNION SELECT '' "
-                        "WHERE NOT EXISTS (SELECT 1 FROM relations)) m"
-                    )
+                if version == 1:
+                    self._upgrade_from_1()
                 self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _upgrade_from_1(self) -> None:
+        """Fill ``mined`` for a store written before it existed: a document was read by the models of its
+        relations; one without relations by the store's only model if there is exactly one (else by none,
+        so it is mined again — safe, as `add_batch` keeps what is stored)."""
+        self.conn.execute("INSERT OR IGNORE INTO mined SELECT DISTINCT doc_id, model_id FROM relations")
+        models = {row[0] for row in self.conn.execute("SELECT DISTINCT model_id FROM relations")}
+        for (text,) in self.conn.execute("SELECT models FROM runs"):
+            models.add(str(json.loads(text).get("relations", "")))
+        if len(models) == 1:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO mined SELECT id, ? FROM documents WHERE id NOT IN "
+                "(SELECT doc_id FROM relations)",
+                (models.pop(),),
+            )
 
     def _check_schema(self) -> int:
         try:
@@ -177,25 +196,52 @@ class RelationStore:
         )
 
     # -- reading ---------------------------------------------------------------------------
+    def document(self, doc_id: str) -> Document | None:
+        """A stored document with its mentions (no relations), or None."""
+        row = self.conn.execute("SELECT text, source FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        mentions = tuple(
+            Mention(i, a, b, t, k)
+            for i, a, b, t, k in self.conn.execute(
+                'SELECT id, start, "end", text, kind FROM mentions WHERE doc_id = ? ORDER BY start, "end", id',
+                (doc_id,),
+            )
+        )
+        return Document(doc_id, row[0], mentions, source=row[1])
+
     def done_ids(self, model_id: str | None = None) -> set[str]:
         """Ids of the documents stored (each complete: batches commit atomically), or mined by ``model_id``."""
         if model_id is None:
             return {row[0] for row in self.conn.execute("SELECT id FROM documents")}
         return {row[0] for row in self.conn.execute("SELECT doc_id FROM mined WHERE model_id = ?", (model_id,))}
 
-    def evidence(self, types: Iterable[str] | None = None, min_confidence: float = 0.0) -> list[Evidence]:
+    def models(self) -> list[str]:
+        """Ids of the relation models that mined into this store."""
+        return [row[0] for row in self.conn.execute("SELECT DISTINCT model_id FROM mined ORDER BY model_id")]
+
+    def _relations(self, model_id: str | None) -> tuple[str, list[Any]]:
+        if model_id is None:
+            return RELATIONS_SQL.format(model="1"), []
+        return RELATIONS_SQL.format(model="model_id = ?"), [model_id]
+
+    def evidence(
+        self, types: Iterable[str] | None = None, min_confidence: float = 0.0, model_id: str | None = None
+    ) -> list[Evidence]:
         """Every stored relation with its entities and sentence; ``types`` filters by label or CPR group.
 
-        Relations without a score (gold) pass any ``min_confidence``.
+        Relations without a score (gold) pass any ``min_confidence``. A relation found by several models
+        counts once (highest score); ``model_id`` keeps one model's relations only.
         """
-        params: list[Any] = [min_confidence]
+        relations, params = self._relations(model_id)
+        params.append(min_confidence)
         clause = ""
         if types is not None:
             types = list(types)
             marks = ", ".join("?" * len(types))
             clause = f"AND (r.label IN ({marks}) OR r.grp IN ({marks}))"
             params += types + types
-        rows = self.conn.execute(EVIDENCE_SQL.format(types=clause), params)
+        rows = self.conn.execute(EVIDENCE_SQL.format(relations=relations, types=clause), params)
         return [
             Evidence(
                 doc_id,
@@ -212,12 +258,14 @@ class RelationStore:
             for (doc_id, label, grp, score, model_id, k1, n1, kind1, k2, n2, kind2, sentence, hs, he, ts, te) in rows
         ]
 
-    def relation_spans(self) -> list[tuple[str, str, tuple[int, int], tuple[int, int]]]:
-        """``(doc_id, CPR group, chemical span, gene span)`` for every stored relation (for scoring)."""
+    def relation_spans(self, model_id: str | None = None) -> list[tuple[str, str, tuple[int, int], tuple[int, int]]]:
+        """``(doc_id, CPR group, chemical span, gene span)`` per stored relation (of ``model_id``), for scoring."""
+        relations, params = self._relations(model_id)
         rows = self.conn.execute(
-            """SELECT r.doc_id, r.grp, m1.start, m1."end", m2.start, m2."end" FROM relations r
+            f"""SELECT r.doc_id, r.grp, m1.start, m1."end", m2.start, m2."end" FROM ({relations}) r
                JOIN mentions m1 ON m1.doc_id = r.doc_id AND m1.id = r.arg1
-               JOIN mentions m2 ON m2.doc_id = r.doc_id AND m2.id = r.arg2"""
+               JOIN mentions m2 ON m2.doc_id = r.doc_id AND m2.id = r.arg2""",
+            params,
         )
         return [(d, g, (a, b), (c, e)) for d, g, a, b, c, e in rows]
 

@@ -95,6 +95,9 @@ class NerConfig:
         default="flat", metadata={"help": "flat (one BIO sequence) | layered (one per type: nested mentions kept)"}
     )
     extra_train: list[str] = field(default_factory=list, metadata={"help": "more training folders (DrugProt)"})
+    extra_dedupe: bool = field(
+        default=True, metadata={"help": "drop extra documents that re-annotate a --train document"}
+    )
     max_length: int = field(default=192, metadata={"help": "tokens per window"})
     epochs: int = field(default=3, metadata={"help": "training epochs"})
     batch_size: int = field(default=16, metadata={"help": "batch size"})

@@ -48,8 +48,11 @@ def train_ner(config: NerConfig, overwrite: bool = False) -> dict:
     dev_docs = read_documents(config.dev)[: config.max_dev_docs or None]
     held_out = {d.id for d in dev_docs}
     train_docs = read_documents(config.train, exclude_ids=held_out)
+    # leak-free (dev documents dropped); with `extra_dedupe` also DrugProt's second annotation of a training
+    # abstract, whose entity spans may disagree with ChemProt's
+    extra_exclude = held_out | ({d.id for d in train_docs} if config.extra_dedupe else set())
     for extra in config.extra_train:
-        train_docs += read_documents(extra, exclude_ids=held_out)  # leak-free
+        train_docs += read_documents(extra, exclude_ids=extra_exclude)
     train_docs = train_docs[: config.max_train_docs or None]
 
     path = resolve_encoder(config.encoder)

@@ -48,6 +48,8 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     # Leak-free: dev documents never reach training. With `extra_dedupe`, a second annotation of a training
     # abstract (DrugProt re-annotates ChemProt) is dropped too, so no sentence carries two conflicting labels.
     extra_exclude = held_out | ({d.id for d in train_docs} if config.extra_dedupe else set())
+    if config.extra_train and config.extra_dedupe and not train_docs:
+        log.warning("extra_dedupe: %s has no document ids (a .jsonl?), so nothing can be deduplicated", config.train)
     extra_examples = []
     for extra in config.extra_train:
         more, more_docs = load_examples(extra, scheme, exclude_ids=extra_exclude)

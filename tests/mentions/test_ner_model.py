@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import torch
 
 from relnet.corpus import read_documents
 from relnet.data import CHEMICAL, GENE, Document, Mention
+from relnet.errors import RelnetError
 from relnet.evaluation.spans import span_scores
 from relnet.mentions.ner_model import TagSpace, TransformerTagger, Window, decode, encode_document
 from relnet.training.ner import NerConfig, train_ner
@@ -101,10 +103,19 @@ def test_ner_train_save_load_tag(
     doc = read_documents(dev_dir)[0]
     tagged = tagger.tag(doc.with_annotations((), ()))
     assert all(tagged.text[m.start : m.end] == m.text and m.kind in ("CHEMICAL", "GENE") for m in tagged.mentions)
-    fast = tagger.quantized()
-    assert fast.model is not tagger.model and fast.labels == tagger.labels
-    int8_tagged = fast.tag(doc.with_annotations((), ()))
-    assert all(int8_tagged.text[m.start : m.end] == m.text for m in int8_tagged.mentions)
+    gold = {(m.start, m.end, m.kind) for m in doc.mentions}
+    assert {(m.start, m.end, m.kind) for m in tagged.mentions} == gold  # memorised (F1 1.0 above)
+    int8_tagged = tagger.quantized().tag(doc.with_annotations((), ()))
+    assert {(m.start, m.end, m.kind) for m in int8_tagged.mentions} == gold  # int8 keeps the decisions
+    assert tagger.tag_many([Document("empty", ""), Document("blank", "  \n ")]) == [
+        Document("empty", ""), Document("blank", "  \n ")
+    ]  # fmt: skip
+    meta_file = tmp_path / "ner/best/relnet_ner.json"  # a folder whose description lost its tagging
+    meta = json.loads(meta_file.read_text())
+    meta["tagging"] = "layered" if tagging == "flat" else "flat"
+    meta_file.write_text(json.dumps(meta))
+    with pytest.raises(RelnetError, match="NER model has .* outputs but"):
+        TransformerTagger.load(tmp_path / "ner/best")
 
 
 def _write_nested_split(folder: Path, name: str, pmid: str) -> Path:

@@ -126,6 +126,29 @@ def test_pipeline_a_second_model_mines_the_same_documents_into_the_same_store(
     rows = _rows(path)
     assert len(rows["documents"]) == 7 and {r[6] for r in rows["relations"]} <= {"fake", "tiny"}
     assert sum(r[6] == "fake" for r in rows["relations"]) == 6  # the first model's relations are untouched
+    assert sum(r[6] == "tiny" for r in rows["relations"]) == sum(second.relations.values()) > 0
+
+
+def test_pipeline_a_second_model_reads_stored_documents_with_their_stored_mentions(tmp_path: Path) -> None:
+    lexicon = LexiconTagger({"drug5": CHEMICAL, "GENE1": GENE})
+
+    class Counting:
+        def __init__(self) -> None:
+            self.tagged: list[str] = []
+
+        def tag(self, doc: Document) -> Document:
+            self.tagged.append(doc.id)
+            return lexicon.tag(doc)
+
+    plain = [Document(f"p{i}", "The drug5 inhibits GENE1.") for i in range(3)]
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        mine(plain[:2], lexicon, Fake(), store, progress=False, model_id="a")
+        tagger = Counting()
+        summary = mine(plain, tagger, Fake(), store, progress=False, model_id="b")
+        assert tagger.tagged == ["p2"]  # p0 and p1 keep the mentions stored with them
+        assert summary.documents == 3 and summary.mentions == 6
+        assert [e.model_id for e in store.evidence()] == ["a b", "a b", "b"]  # one piece of evidence each
+        assert len(store.evidence(model_id="a")) == 2 and store.models() == ["a", "b"]
 
 
 def test_pipeline_tags_only_documents_without_mentions(tmp_path: Path) -> None:

@@ -113,12 +113,43 @@ def test_sqlite_a_second_model_with_other_mentions_is_an_error(tmp_path: Path) -
         assert store.done_ids("m2") == set()  # the failed batch left nothing behind
 
 
-def test_sqlite_a_version_1_store_is_upgraded_with_its_mined_documents(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite"
-    with RelationStore(path) as store:
-        store.add_batch([_doc("1"), _doc("2")], model_id="m")
-    with sqlite3.connect(path) as conn:  # what a store written before `mined` existed looks like
+def _as_version_1(path: Path) -> None:
+    """Make a store look like one written before `mined` existed."""
+    with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE mined")
         conn.execute("PRAGMA user_version = 1")
+
+
+def test_sqlite_a_version_1_store_is_upgraded_with_its_mined_documents(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    doc3, _ = _doc("3")
     with RelationStore(path) as store:
-        assert store.done_ids("m") == {"1", "2"} and store.done_ids("other") == set()
+        store.add_batch([_doc("1"), _doc("2")], model_id="A")
+        store.add_batch([_doc("3")], model_id="B")
+        store.add_batch([(Document("4", doc3.text, doc3.mentions), [])], model_id="B")
+    _as_version_1(path)
+    with RelationStore(path) as store:
+        # each model read the documents of its own relations; "4" has none and two models exist: mined again
+        assert store.done_ids("A") == {"1", "2"} and store.done_ids("B") == {"3"}
+
+
+def test_sqlite_a_version_1_store_of_one_model_keeps_its_documents_without_relations(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    doc, _ = _doc("2")
+    with RelationStore(path) as store:
+        store.start_run({"relations": "A"}, {})
+        store.add_batch([_doc("1"), (doc, [])], model_id="A")
+    _as_version_1(path)
+    with RelationStore(path) as store:
+        assert store.done_ids("A") == {"1", "2"}
+
+
+def test_sqlite_evidence_counts_a_relation_found_by_two_models_once(tmp_path: Path) -> None:
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        store.add_batch([_doc("1")], model_id="m")
+        doc, rels = _doc("1")
+        store.add_batch([(doc, [replace(r, score=0.9) for r in rels[:1]])], model_id="m2")
+        ev = store.evidence()
+        assert [(e.head.name, e.score, e.model_id) for e in ev] == [("gefitinib", 0.9, "m m2"), ("Aspirin", None, "m")]
+        assert [e.score for e in store.evidence(model_id="m")] == [0.8, None]
+        assert len(store.relation_spans()) == 2 and len(store.relation_spans("m2")) == 1
