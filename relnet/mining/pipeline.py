@@ -132,6 +132,7 @@ def mine_files(
     batch_size: int = 64,
     progress: bool = True,
     int8: bool = False,
+    int8_ner: bool = False,
 ) -> MiningSummary:
     """`mine` from paths: read the input, load the model and tagger, open (or create) the store.
 
@@ -155,7 +156,8 @@ def mine_files(
     if int8:
         classifier = classifier.quantized()
         model_id += "+int8"  # its predictions differ slightly: another model for the store
-        quantize = getattr(ner, "quantized", None)
-        ner = quantize() if quantize is not None else ner
+    quantize = getattr(ner, "quantized", None)
+    if int8_ner and quantize is not None:
+        ner = quantize()
     with RelationStore(store_path) as store:
         return mine(docs, ner, classifier, store, batch_docs, progress, batch_size, model_id=model_id)

@@ -184,3 +184,38 @@ def test_pipeline_tags_in_batches_where_the_tagger_can(tmp_path: Path) -> None:
     with RelationStore(tmp_path / "s.sqlite") as store:
         summary = mine([*_docs(1), *plain], tagger, Fake(), store, batch_docs=3, progress=False)
     assert tagger.batches == [2, 3] and summary.mentions == 4 + 5 * 2
+
+
+@pytest.mark.parametrize("int8_ner", [False, True])
+def test_mine_files_quantises_the_tagger_only_when_asked(
+    int8_ner: bool, tmp_path: Path, tiny_classifier: RelationClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import relnet.mentions as mentions
+    from relnet.mining import pipeline
+
+    lexicon = LexiconTagger({"drug5": CHEMICAL, "GENE1": GENE})
+
+    class Quantisable:
+        int8 = False
+
+        def tag(self, doc: Document) -> Document:
+            return lexicon.tag(doc)
+
+        def quantized(self) -> Quantisable:
+            fast = Quantisable()
+            fast.int8 = True
+            return fast
+
+    used: list[Quantisable] = []
+
+    def spy_mine(docs, tagger, *args, **kwargs):
+        used.append(tagger)
+        return pipeline.MiningSummary()
+
+    monkeypatch.setattr(mentions, "get_tagger", lambda name, **_: Quantisable())
+    monkeypatch.setattr(pipeline, "mine", spy_mine)
+    (tmp_path / "in.txt").write_text("p1\tThe drug5 inhibits GENE1.\n")
+    model = tiny_classifier.save(tmp_path / "model")
+    pipeline.mine_files(tmp_path / "in.txt", model, tmp_path / "s.sqlite", tagger="transformer", int8=True,
+                        int8_ner=int8_ner, progress=False)  # fmt: skip
+    assert used[0].int8 is int8_ner
