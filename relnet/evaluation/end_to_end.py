@@ -11,7 +11,7 @@ from pathlib import Path
 
 from relnet.corpus import read_documents
 from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
-from relnet.errors import RelnetError
+from relnet.errors import InputError, RelnetError
 from relnet.evaluation.official import OfficialScore, official_score
 from relnet.store.sqlite import RelationStore
 
@@ -25,8 +25,6 @@ def score_store(
     """
     gold_path = find_chemprot_files(split).gold_standard
     if gold_path is None:
-        from relnet.errors import InputError
-
         raise InputError(split, None, "no *gold_standard*.tsv: the split cannot be scored")
     ids = {(d.id, m.start, m.end): m.id for d in read_documents(split) for m in d.mentions}
     with RelationStore(store_path, read_only=True) as store:

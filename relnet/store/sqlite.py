@@ -182,9 +182,9 @@ class RelationStore:
                 )
 
     def _check_same_document(self, doc: Document) -> None:
-        (text,) = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc.id,)).fetchone()
-        stored = set(self.conn.execute('SELECT id, start, "end", kind FROM mentions WHERE doc_id = ?', (doc.id,)))
-        if text != doc.text or stored != {(m.id, m.start, m.end, m.kind) for m in doc.mentions}:
+        stored = self.document(doc.id)
+        spans = lambda d: {(m.id, m.start, m.end, m.kind) for m in d.mentions}  # noqa: E731
+        if stored is None or stored.text != doc.text or spans(stored) != spans(doc):
             raise RelnetError(
                 f"{self.path}: document {doc.id} is stored with another text or other mentions; "
                 "mine with the same mentions (the same tagger or gold annotations) or into a new store"
