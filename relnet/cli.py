@@ -192,23 +192,26 @@ def evaluate_ner(
     ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
     lexicon_from: Annotated[Path | None, typer.Option(help="training split for --tagger lexicon")] = None,
     output: Annotated[Path | None, typer.Option(help="write the scores as JSON here")] = None,
+    snap_words: Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")] = True,
 ) -> None:
     """Strict span-level P/R/F1 per entity type of a tagger on a split (GENE-Y and GENE-N merged)."""
     _setup_logging()
     from relnet.corpus import read_documents
     from relnet.evaluation.ner import evaluate_tagger
-    from relnet.evaluation.spans import format_span_table
+    from relnet.evaluation.spans import format_span_errors, format_span_table
     from relnet.mentions import get_tagger
 
     try:
         scores = evaluate_tagger(
-            get_tagger(tagger, ner_model=ner_model, lexicon_from=lexicon_from), read_documents(split)
+            get_tagger(tagger, ner_model=ner_model, lexicon_from=lexicon_from, snap_words=snap_words),
+            read_documents(split),
         )
     except RelnetError as err:
         _fail(err)
     if output:
         output.write_text(json.dumps(scores, indent=2))
     typer.echo(format_span_table(scores))
+    typer.echo(format_span_errors(scores["errors"]))
     typer.echo(f"{scores['speed']['documents_per_second']:.1f} documents/s")
 
 

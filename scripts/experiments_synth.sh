@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Issue-3 experiments on coarse5 (ChemProt development split, 2 CPU cores), most informative first:
-# artificial only (both families), artificial then real (the seed's "5 + 1", scaled down), and real data
-# mixed with realistic artificial data at 0.25× and 0.5× the real size (seed-family mixing and 1× are the same
-# command with the other corpus or --extra-ratio 1.0; not run yet). Each run is a `relnet train`; results:
-# python scripts/results_table.py RUNS/synth-exp/*.
+# Issue-3 experiments (ChemProt development split, 2 CPU cores), for `coarse5` and `cpr`: artificial only
+# (both families), artificial then real (the seed's "5 + 1", scaled down to 2 + 1), and real data mixed with
+# artificial data at several ratios of the real size. Each run is a `relnet train`; a run whose dev.json exists
+# is skipped, so the script resumes (SYNTH_CORE_ONLY=1 stops before the two least informative runs). Results: python scripts/results_table.py RUNS/synth-exp/*.
 # Usage: scripts/experiments_synth.sh [RUNS_DIR] [DATA_DIR]   — corpora and models go outside the repository.
 set -euo pipefail
 RUNS=${1:-../runs}
@@ -11,16 +10,31 @@ DATA=${2:-../shared/data}
 TR=$DATA/chemprot/original/training
 DEV=$DATA/chemprot/original/development
 OUT=$RUNS/synth-exp
-for family in seed realistic; do  # generated from the training split only (see `relnet synth --help`)
-  [ -f "$RUNS/synth-$family-coarse5/documents.jsonl" ] || relnet synth --train "$TR" --out "$RUNS/synth-$family-coarse5" \
-    --family "$family" --scheme coarse5 --per-class 2000 --holdout-fraction 0.2 --jsonl --inspect 20
+for scheme in coarse5 cpr; do
+  for family in seed realistic; do  # generated from the training split only (see `relnet synth --help`)
+    corpus=$RUNS/synth-$family-$scheme
+    [ -f "$corpus/documents.jsonl" ] || relnet synth --train "$TR" --out "$corpus" \
+      --family "$family" --scheme "$scheme" --per-class 2000 --holdout-fraction 0.2 --jsonl --inspect 20
+  done
 done
-run() { name=$1; shift; echo "=== $name $(date -u +%H:%M:%S)"
-  relnet train --config configs/coarse5.json --dev "$DEV" --output-dir "$OUT/$name" --overwrite "$@"; }
+run() { config=$1 name=$2; shift 2
+  if [ -f "$OUT/$name/dev.json" ]; then echo "=== $name: done before, skipped"; return; fi
+  echo "=== $name $(date -u +%H:%M:%S)"
+  relnet train --config "$config" --dev "$DEV" --output-dir "$OUT/$name" --overwrite "$@"; }
+# coarse5 (configs/coarse5.json: 3 epochs); the cpr names carry a cpr- prefix (configs/cpr.json: 2 epochs).
 for family in seed realistic; do
-  run "artificial-$family" --train "$RUNS/synth-$family-coarse5" --max-train-examples 5000 --epochs 2
-  run "artificial-$family-then-real" --train "$TR" --init-from "$OUT/artificial-$family/best" --epochs 1
+  run configs/coarse5.json "artificial-$family" --train "$RUNS/synth-$family-coarse5" --max-train-examples 5000 --epochs 2
+  run configs/coarse5.json "artificial-$family-then-real" --train "$TR" --init-from "$OUT/artificial-$family/best" --epochs 1
 done
-run mixed-realistic-0.5 --train "$TR" --extra-train "$RUNS/synth-realistic-coarse5" --extra-ratio 0.5
-run mixed-realistic-0.25 --train "$TR" --extra-train "$RUNS/synth-realistic-coarse5" --extra-ratio 0.25
+run configs/coarse5.json mixed-realistic-0.5 --train "$TR" --extra-train "$RUNS/synth-realistic-coarse5" --extra-ratio 0.5
+run configs/coarse5.json mixed-realistic-0.25 --train "$TR" --extra-train "$RUNS/synth-realistic-coarse5" --extra-ratio 0.25
+run configs/coarse5.json mixed-seed-0.5 --train "$TR" --extra-train "$RUNS/synth-seed-coarse5" --extra-ratio 0.5
+run configs/cpr.json cpr-mixed-realistic-0.5 --train "$TR" --extra-train "$RUNS/synth-realistic-cpr" --extra-ratio 0.5
+run configs/cpr.json cpr-artificial-realistic --train "$RUNS/synth-realistic-cpr" --max-train-examples 6000 --negative-keep 1.0
+run configs/cpr.json cpr-artificial-realistic-then-real --train "$TR" --init-from "$OUT/cpr-artificial-realistic/best" \
+  --epochs 1
+run configs/cpr.json cpr-artificial-seed --train "$RUNS/synth-seed-cpr" --max-train-examples 6000 --negative-keep 1.0
+[ "${SYNTH_CORE_ONLY:-0}" = 1 ] && { echo "=== core runs done $(date -u +%H:%M:%S)"; exit 0; }
+run configs/coarse5.json mixed-realistic-1.0 --train "$TR" --extra-train "$RUNS/synth-realistic-coarse5" --extra-ratio 1.0
+run configs/cpr.json cpr-artificial-seed-then-real --train "$TR" --init-from "$OUT/cpr-artificial-seed/best" --epochs 1
 echo "=== done $(date -u +%H:%M:%S)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from relnet.data import Document
-from relnet.evaluation.spans import span_scores
+from relnet.evaluation.spans import span_errors, span_scores
 from relnet.mentions import Tagger, tag_all
 
 MERGE_GENES = {"GENE-Y": "GENE", "GENE-N": "GENE", "GENE": "GENE"}
@@ -15,7 +15,7 @@ def evaluate_tagger(tagger: Tagger, docs: list[Document], kind_of: dict[str, str
     """Tag the documents' text (gold mentions removed) and score against the gold mentions.
 
     ``kind_of`` maps corpus types to the tagger's (GENE-Y/GENE-N → GENE unless the tagger keeps them).
-    Adds ``seconds`` and ``documents_per_second`` to the per-type scores.
+    Adds ``errors`` (why strict matching failed, lenient scores) and ``speed`` to the per-type scores.
     """
     gold = [(d.id, m.start, m.end, kind_of.get(m.subtype or m.kind, m.kind)) for d in docs for m in d.mentions]
     t0 = time.perf_counter()
@@ -23,5 +23,6 @@ def evaluate_tagger(tagger: Tagger, docs: list[Document], kind_of: dict[str, str
     seconds = time.perf_counter() - t0
     predicted = [(d.id, m.start, m.end, kind_of.get(m.subtype or m.kind, m.kind)) for d in tagged for m in d.mentions]
     scores = span_scores(gold, predicted)
+    scores["errors"] = span_errors(gold, predicted)
     scores["speed"] = {"seconds": seconds, "documents_per_second": len(docs) / max(seconds, 1e-9)}
     return scores

@@ -165,6 +165,19 @@ def decode(window: Window, tags: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that starts or ends inside a word (a run of letters and digits) to the whole word.
+
+    Sub-word tags can disagree inside one word, which decodes to fragments ("iotens" of "angiotensin", "in" of
+    "Reelin"); 0.3 % of ChemProt's gold mentions end inside a word, far fewer than the fragments (dev F1 +0.02).
+    """
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
 def collate(windows: list[Window], pad_id: int) -> dict[str, torch.Tensor]:
     width = max(len(w.input_ids) for w in windows)
     ids = torch.full((len(windows), width), pad_id, dtype=torch.long)
@@ -183,8 +196,11 @@ def collate(windows: list[Window], pad_id: int) -> dict[str, torch.Tensor]:
 class TransformerTagger:
     """``tag(doc) → doc`` with predicted CHEMICAL/GENE mentions (ids M1, M2, … in text order)."""
 
-    def __init__(self, model, tokenizer: PreTrainedTokenizerBase, meta: dict[str, Any]) -> None:
+    def __init__(
+        self, model, tokenizer: PreTrainedTokenizerBase, meta: dict[str, Any], snap_words: bool = True
+    ) -> None:
         self.model = model.eval()
+        self.snap_words = snap_words  # widen spans to whole words (see `snap_to_words`)
         self.tokenizer = tokenizer
         self.meta = meta
         self.space = TagSpace(tuple(meta["types"]), meta.get("tagging", "flat"))  # models before `layered`: flat
@@ -197,14 +213,14 @@ class TransformerTagger:
         self.max_length: int = meta["max_length"]
 
     @classmethod
-    def load(cls, folder: str | Path) -> TransformerTagger:
+    def load(cls, folder: str | Path, snap_words: bool = True) -> TransformerTagger:
         folder = Path(folder)
         if not (folder / META_FILE).is_file():
             raise RelnetError(f"{folder}: not a relnet NER model folder (no {META_FILE})")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         meta = json.loads((folder / META_FILE).read_text())
         model = AutoModelForTokenClassification.from_pretrained(str(folder))
-        return cls(model, AutoTokenizer.from_pretrained(str(folder), use_fast=True), meta)
+        return cls(model, AutoTokenizer.from_pretrained(str(folder), use_fast=True), meta, snap_words)
 
     def quantized(self) -> TransformerTagger:
         """A copy with int8 dynamic quantisation of the linear layers (CPU inference only)."""
@@ -213,7 +229,7 @@ class TransformerTagger:
         from torch.ao.quantization import quantize_dynamic
 
         model = quantize_dynamic(copy.deepcopy(self.model).eval(), {torch.nn.Linear}, dtype=torch.qint8)
-        return TransformerTagger(model, self.tokenizer, self.meta)
+        return TransformerTagger(model, self.tokenizer, self.meta, self.snap_words)
 
     def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> None:
         folder = Path(folder)
@@ -248,9 +264,12 @@ class TransformerTagger:
             spans[w.doc_id].extend(found)
         out = []
         for d in docs:
+            found = spans[d.id]
+            if self.snap_words:
+                found = [(*snap_to_words(d.text, a, b), k) for a, b, k in found]
             mentions = tuple(
                 Mention(f"M{i}", a, b, d.text[a:b], _kind(k), k)
-                for i, (a, b, k) in enumerate(sorted(spans[d.id]), start=1)
+                for i, (a, b, k) in enumerate(sorted(set(found)), start=1)
             )
             out.append(d.with_annotations(mentions, ()))
         return out

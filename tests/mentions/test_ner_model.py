@@ -10,8 +10,8 @@ import torch
 from relnet.corpus import read_documents
 from relnet.data import CHEMICAL, GENE, Document, Mention
 from relnet.errors import RelnetError
-from relnet.evaluation.spans import span_scores
-from relnet.mentions.ner_model import TagSpace, TransformerTagger, Window, decode, encode_document
+from relnet.evaluation.spans import span_errors, span_scores
+from relnet.mentions.ner_model import TagSpace, TransformerTagger, Window, decode, encode_document, snap_to_words
 from relnet.training.ner import NerConfig, train_ner
 
 
@@ -89,6 +89,41 @@ def test_ner_span_scores_strict() -> None:
     assert s["micro"]["precision"] == 0.5 and s["GENE"]["f1"] == 1.0 and s["CHEMICAL"]["f1"] == 0.0
 
 
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [
+        ((2, 6), (0, 11)),  # "giot" of "angiotensin" → the word
+        ((0, 5), (0, 11)),
+        ((0, 11), (0, 11)),  # a whole word is unchanged
+        ((0, 14), (0, 14)),  # so is "angiotensin-II": a hyphen is a word boundary
+        ((12, 13), (12, 14)),  # "I" of "II"
+        ((15, 18), (15, 20)),  # "(PG": a bracket is not widened over, the cut word is
+    ],
+)
+def test_ner_snap_to_words(span: tuple[int, int], expected: tuple[int, int]) -> None:
+    text = "angiotensin-II (PGE2) x"
+    assert snap_to_words(text, *span) == expected
+
+
+def test_ner_span_errors_categories() -> None:
+    gold = [("d", 0, 4, "GENE"), ("d", 5, 9, "CHEMICAL"), ("d", 10, 14, "GENE"), ("d", 20, 25, "GENE"),
+            ("e", 0, 3, "CHEMICAL"), ("e", 30, 33, "GENE")]  # fmt: skip
+    predicted = [
+        ("d", 0, 4, "GENE"),  # exact
+        ("d", 5, 9, "GENE"),  # type: same offsets, other type
+        ("d", 10, 12, "GENE"),  # boundary: overlaps a gold GENE
+        ("d", 20, 27, "CHEMICAL"),  # boundary_type: overlaps only a gold GENE
+        ("d", 40, 44, "GENE"),  # spurious
+        ("e", 5, 8, "CHEMICAL"),  # spurious in another document, though a gold span of "d" has these offsets
+    ]  # gold ("e", 0, 3) and ("e", 30, 33) are missed
+    e = span_errors(gold, predicted)
+    assert {k: e[k] for k in ("exact", "type", "boundary", "boundary_type", "spurious", "missed")} == {
+        "exact": 1, "type": 1, "boundary": 1, "boundary_type": 1, "spurious": 2, "missed": 2}  # fmt: skip
+    # lenient: predictions 0-4 and 10-12 overlap a gold span of their type; gold 0-4 and 10-14 are found
+    assert e["lenient_precision"] == pytest.approx(2 / 6) and e["lenient_recall"] == pytest.approx(2 / 6)
+    assert span_errors(gold, [])["missed"] == 6 and span_errors(gold, [])["lenient_f1"] == 0.0
+
+
 @pytest.mark.parametrize("tagging", ["flat", "layered"])
 def test_ner_train_save_load_tag(
     tagging: str, tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path
@@ -110,6 +145,10 @@ def test_ner_train_save_load_tag(
     assert tagger.tag_many([Document("empty", ""), Document("blank", "  \n ")]) == [
         Document("empty", ""), Document("blank", "  \n ")
     ]  # fmt: skip
+    tagger.predict_spans = lambda windows, *_, **__: [[(1, 3, "GENE")] for _ in windows]  # a sub-word fragment
+    assert [m.text for m in tagger.tag(Document("w", "Reelin binds")).mentions] == ["Reelin"]
+    tagger.snap_words = False
+    assert [m.text for m in tagger.tag(Document("w", "Reelin binds")).mentions] == ["ee"]
     meta_file = tmp_path / "ner/best/relnet_ner.json"  # a folder whose description lost its tagging
     meta = json.loads(meta_file.read_text())
     meta["tagging"] = "layered" if tagging == "flat" else "flat"
