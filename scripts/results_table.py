@@ -18,10 +18,10 @@ def main(runs: list[str]) -> None:
         s = d["scores"]
         per_class = " · ".join(f"{k} {v['f1']:.3f}" for k, v in s["per_class"].items() if v["support"])
         off = d.get("official")
+        official = f"{off['f1']:.4f}" if off else "–"
         rows.append(
             f"| {Path(run).name} | {d['best_epoch']}/{len(hist)} | {s['micro']['f1']:.4f} | {s['macro']['f1']:.4f} "
-            f"| {off['f1']:.4f} |" if off else f"| {Path(run).name} | {d['best_epoch']}/{len(hist)} | "
-            f"{s['micro']['f1']:.4f} | {s['macro']['f1']:.4f} | – |"
+            f"| {official} |"
         )
         rows[-1] += (
             f" {per_class} | {sum(d['seconds_per_epoch']) / len(d['seconds_per_epoch']):.0f} "

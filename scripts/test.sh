@@ -7,5 +7,5 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ]; then
     || echo "warning: could not install chromium; the browser tests will be skipped" >&2
 fi
 scripts/setup.sh
-.venv/bin/ruff check relnet tests
+.venv/bin/ruff check relnet tests scripts && .venv/bin/ruff format --check relnet tests scripts
 .venv/bin/python -m pytest -q
