@@ -193,6 +193,7 @@ def evaluate_ner(
     lexicon_from: Annotated[Path | None, typer.Option(help="training split for --tagger lexicon")] = None,
     output: Annotated[Path | None, typer.Option(help="write the scores as JSON here")] = None,
     snap_words: Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")] = True,
+    errors: Annotated[Path | None, typer.Option(help="write every wrong or missed span here (TSV)")] = None,
 ) -> None:
     """Strict span-level P/R/F1 per entity type of a tagger on a split (GENE-Y and GENE-N merged)."""
     _setup_logging()
@@ -205,6 +206,7 @@ def evaluate_ner(
         scores = evaluate_tagger(
             get_tagger(tagger, ner_model=ner_model, lexicon_from=lexicon_from, snap_words=snap_words),
             read_documents(split),
+            errors_path=errors,
         )
     except RelnetError as err:
         _fail(err)

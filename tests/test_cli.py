@@ -50,8 +50,11 @@ def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path
     out = tmp_path / "ner.json"
     result = runner.invoke(
         app,
-        ["evaluate-ner", str(dev_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir), "--output", str(out)],
-    )
+        ["evaluate-ner", str(dev_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir), "--output", str(out),
+         "--errors", str(tmp_path / "errors.tsv")],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
+    assert (tmp_path / "errors.tsv").read_text().splitlines()[1:] == []  # nothing wrong, nothing listed
+    assert "spans: exact" in result.output and "lenient" in result.output
     # the dev fixture repeats the training names, so a lexicon built on training finds every mention
     assert '"f1": 1.0' in out.read_text() and "documents/s" in result.output

@@ -23,45 +23,55 @@ def span_scores(gold: Iterable[Span], predicted: Iterable[Span]) -> dict[str, di
     return out
 
 
-def span_errors(gold: Iterable[Span], predicted: Iterable[Span]) -> dict[str, float]:
-    """Why strict matching failed, in the categories of SemEval-2013 task 9 (and the `nervaluate` package).
+def classify_errors(gold: Iterable[Span], predicted: Iterable[Span]) -> list[tuple[str, Span, list[Span]]]:
+    """Every prediction and every missed gold span with its category and the spans of the other side it overlaps.
 
-    Each predicted span that is not an exact match is one of: ``type`` (same offsets, other type), ``boundary``
-    (overlaps a gold span of its type), ``boundary_type`` (overlaps only gold spans of other types) or
-    ``spurious`` (overlaps nothing); a gold span that no prediction overlaps is ``missed``. ``lenient_*``:
-    P/R/F1 when an overlap with the right type counts as a match — the share of errors that are only offsets.
+    Categories (SemEval-2013 task 9, as in the `nervaluate` package): a prediction is ``exact``, ``type`` (same
+    offsets, other type), ``boundary`` (overlaps a gold span of its type), ``boundary_type`` (overlaps only gold
+    spans of other types) or ``spurious`` (overlaps nothing); a gold span no prediction overlaps is ``missed``.
     """
     gold, predicted = set(gold), set(predicted)
-    by_doc: dict[str, list[Span]] = defaultdict(list)
+    gold_by_doc: dict[str, list[Span]] = defaultdict(list)
     for g in gold:
-        by_doc[g[0]].append(g)
+        gold_by_doc[g[0]].append(g)
     pred_by_doc: dict[str, list[Span]] = defaultdict(list)
     for p in predicted:
         pred_by_doc[p[0]].append(p)
 
-    def overlaps(a: Span, b: Span) -> bool:
-        return a[1] < b[2] and b[1] < a[2]
+    def overlapping(span: Span, others: list[Span]) -> list[Span]:
+        return sorted(o for o in others if span[1] < o[2] and o[1] < span[2])
 
+    out: list[tuple[str, Span, list[Span]]] = []
+    for p in sorted(predicted):
+        hits = overlapping(p, gold_by_doc[p[0]])
+        if p in gold:
+            category = "exact"
+        elif any(g[1:3] == p[1:3] for g in hits):
+            category = "type"
+        elif any(g[3] == p[3] for g in hits):
+            category = "boundary"
+        else:
+            category = "boundary_type" if hits else "spurious"
+        out.append((category, p, hits))
+    out += [("missed", g, []) for g in sorted(gold) if not overlapping(g, pred_by_doc[g[0]])]
+    return out
+
+
+def span_errors(gold: Iterable[Span], predicted: Iterable[Span]) -> dict[str, float]:
+    """Counts per category of `classify_errors`, and ``lenient_*`` P/R/F1: an overlap with the right type counts
+    as a match — how much of the strict error is only offsets."""
+    gold, predicted = set(gold), set(predicted)
     counts = dict.fromkeys(("exact", "type", "boundary", "boundary_type", "spurious", "missed"), 0)
     lenient_pred = 0
-    for p in predicted:
-        hits = [g for g in by_doc[p[0]] if overlaps(p, g)]
-        if p in gold:
-            counts["exact"] += 1
-        elif any(g[1:3] == p[1:3] for g in hits):
-            counts["type"] += 1
-        elif any(g[3] == p[3] for g in hits):
-            counts["boundary"] += 1
-        elif hits:
-            counts["boundary_type"] += 1
-        else:
-            counts["spurious"] += 1
-        lenient_pred += any(g[3] == p[3] for g in hits)
-    lenient_gold = 0
-    for g in gold:
-        hits = [p for p in pred_by_doc[g[0]] if overlaps(p, g)]
-        counts["missed"] += not hits
-        lenient_gold += any(p[3] == g[3] for p in hits)
+    for category, p, hits in classify_errors(gold, predicted):
+        counts[category] += 1
+        lenient_pred += category != "missed" and any(g[3] == p[3] for g in hits)
+    # the same classification with the roles swapped: for each gold span, the predictions it overlaps
+    lenient_gold = sum(
+        any(p[3] == g[3] for p in hits)
+        for category, g, hits in classify_errors(predicted, gold)
+        if category != "missed"
+    )
     prec = lenient_pred / len(predicted) if predicted else 0.0
     rec = lenient_gold / len(gold) if gold else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
