@@ -195,11 +195,13 @@ def evaluate_ner(
     snap_words: Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")] = True,
     errors: Annotated[Path | None, typer.Option(help="write every wrong or missed span here (TSV)")] = None,
 ) -> None:
-    """Strict span-level P/R/F1 per entity type of a tagger on a split (GENE-Y and GENE-N merged)."""
+    """Strict span-level P/R/F1 per entity type of a tagger on a split (GENE-Y and GENE-N merged), why the other
+    spans failed (type, boundary, spurious, nested, missed) and lenient scores (an overlap with the right type
+    counts)."""
     _setup_logging()
     from relnet.corpus import read_documents
     from relnet.evaluation.ner import evaluate_tagger
-    from relnet.evaluation.spans import format_span_errors, format_span_table
+    from relnet.evaluation.spans import format_span_breakdown, format_span_table
     from relnet.mentions import get_tagger
 
     try:
@@ -213,7 +215,7 @@ def evaluate_ner(
     if output:
         output.write_text(json.dumps(scores, indent=2))
     typer.echo(format_span_table(scores))
-    typer.echo(format_span_errors(scores["errors"]))
+    typer.echo(format_span_breakdown(scores["errors"]))
     typer.echo(f"{scores['speed']['documents_per_second']:.1f} documents/s")
 
 

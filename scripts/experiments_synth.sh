@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Issue-3 experiments (ChemProt development split, 2 CPU cores), for `coarse5` and `cpr`: artificial only
 # (both families), artificial then real (the seed's "5 + 1", scaled down to 2 + 1), and real data mixed with
-# artificial data at several ratios of the real size. Each run is a `relnet train`; a run whose dev.json exists
-# is skipped, so the script resumes (SYNTH_CORE_ONLY=1 stops before the two least informative runs). Results: python scripts/results_table.py RUNS/synth-exp/*.
+# artificial data at several ratios of the real size. Each run is a `relnet train`. A finished run (its
+# summary.json, the last file written, exists) is skipped and an interrupted one resumes from its last epoch,
+# so the script can be stopped and started again; SYNTH_CORE_ONLY=1 stops before the two least informative
+# runs. Results: python scripts/results_table.py RUNS/synth-exp/*.
 # Usage: scripts/experiments_synth.sh [RUNS_DIR] [DATA_DIR]   — corpora and models go outside the repository.
 set -euo pipefail
 RUNS=${1:-../runs}
@@ -18,9 +20,9 @@ for scheme in coarse5 cpr; do
   done
 done
 run() { config=$1 name=$2; shift 2
-  if [ -f "$OUT/$name/dev.json" ]; then echo "=== $name: done before, skipped"; return; fi
+  if [ -f "$OUT/$name/summary.json" ]; then echo "=== $name: done before, skipped"; return; fi
   echo "=== $name $(date -u +%H:%M:%S)"
-  relnet train --config "$config" --dev "$DEV" --output-dir "$OUT/$name" --overwrite "$@"; }
+  relnet train --config "$config" --dev "$DEV" --output-dir "$OUT/$name" --resume "$@"; }
 # coarse5 (configs/coarse5.json: 3 epochs); the cpr names carry a cpr- prefix (configs/cpr.json: 2 epochs).
 for family in seed realistic; do
   run configs/coarse5.json "artificial-$family" --train "$RUNS/synth-$family-coarse5" --max-train-examples 5000 --epochs 2

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from relnet.data import Document
-from relnet.evaluation.spans import Span, classify_errors, span_errors, span_scores
+from relnet.evaluation.spans import Span, classify_spans, span_breakdown, span_scores
 from relnet.mentions import Tagger, tag_all
 
 MERGE_GENES = {"GENE-Y": "GENE", "GENE-N": "GENE", "GENE": "GENE"}
@@ -28,7 +28,7 @@ def evaluate_tagger(
     seconds = time.perf_counter() - t0
     predicted = [(d.id, m.start, m.end, kind_of.get(m.subtype or m.kind, m.kind)) for d in tagged for m in d.mentions]
     scores = span_scores(gold, predicted)
-    scores["errors"] = span_errors(gold, predicted)
+    scores["errors"] = span_breakdown(gold, predicted)
     scores["speed"] = {"seconds": seconds, "documents_per_second": len(docs) / max(seconds, 1e-9)}
     if errors_path:
         write_errors(errors_path, docs, gold, predicted)
@@ -38,7 +38,7 @@ def evaluate_tagger(
 def write_errors(path: str | Path, docs: list[Document], gold: list[Span], predicted: list[Span]) -> int:
     """One TSV row per non-exact prediction and missed gold span (the material of an error analysis)."""
     text = {d.id: d.text for d in docs}
-    rows = [row for row in classify_errors(gold, predicted) if row[0] != "exact"]
+    rows = sorted((r for r in classify_spans(gold, predicted) if r[0] != "exact"), key=lambda r: (r[1][0], r[1][1]))
     with open(path, "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f, delimiter="\t", lineterminator="\n")
         out.writerow(["doc_id", "category", "side", "type", "start", "end", "text", "overlaps", "context"])
@@ -46,6 +46,6 @@ def write_errors(path: str | Path, docs: list[Document], gold: list[Span], predi
             t = text[doc]
             overlaps = " | ".join(f"{h[3]}:{t[h[1] : h[2]]}" for h in hits)
             context = " ".join(t[max(0, a - 40) : b + 40].split())
-            side = "gold" if category == "missed" else "predicted"
+            side = "gold" if category in ("missed", "nested") else "predicted"
             out.writerow([doc, category, side, kind, a, b, t[a:b], overlaps, context])
     return len(rows)

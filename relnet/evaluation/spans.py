@@ -23,27 +23,34 @@ def span_scores(gold: Iterable[Span], predicted: Iterable[Span]) -> dict[str, di
     return out
 
 
-def classify_errors(gold: Iterable[Span], predicted: Iterable[Span]) -> list[tuple[str, Span, list[Span]]]:
-    """Every prediction and every missed gold span with its category and the spans of the other side it overlaps.
+CATEGORIES = ("exact", "type", "boundary", "boundary_type", "spurious", "nested", "missed")
 
-    Categories (SemEval-2013 task 9, as in the `nervaluate` package): a prediction is ``exact``, ``type`` (same
-    offsets, other type), ``boundary`` (overlaps a gold span of its type), ``boundary_type`` (overlaps only gold
-    spans of other types) or ``spurious`` (overlaps nothing); a gold span no prediction overlaps is ``missed``.
+
+def _by_doc(spans: set[Span]) -> dict[str, list[Span]]:
+    out: dict[str, list[Span]] = defaultdict(list)
+    for span in spans:
+        out[span[0]].append(span)
+    return out
+
+
+def _overlapping(span: Span, others: list[Span]) -> list[Span]:
+    return sorted(o for o in others if span[1] < o[2] and o[1] < span[2])
+
+
+def classify_spans(gold: Iterable[Span], predicted: Iterable[Span]) -> list[tuple[str, Span, list[Span]]]:
+    """Each prediction, and each gold span no prediction accounts for, with its category and what it overlaps.
+
+    A prediction is ``exact``, ``type`` (same offsets, other type), ``boundary`` (overlaps a gold span of its
+    type), ``boundary_type`` (overlaps only gold spans of other types) or ``spurious`` (overlaps nothing) — the
+    categories of SemEval-2013 task 9. A gold span without an exact match is ``missed`` when no prediction
+    overlaps it and ``nested`` when only exact matches of other gold spans do (a chemical inside a gene name
+    that one BIO sequence cannot hold); gold spans overlapped by a wrong prediction are that prediction's row.
     """
     gold, predicted = set(gold), set(predicted)
-    gold_by_doc: dict[str, list[Span]] = defaultdict(list)
-    for g in gold:
-        gold_by_doc[g[0]].append(g)
-    pred_by_doc: dict[str, list[Span]] = defaultdict(list)
-    for p in predicted:
-        pred_by_doc[p[0]].append(p)
-
-    def overlapping(span: Span, others: list[Span]) -> list[Span]:
-        return sorted(o for o in others if span[1] < o[2] and o[1] < span[2])
-
+    gold_by_doc, pred_by_doc = _by_doc(gold), _by_doc(predicted)
     out: list[tuple[str, Span, list[Span]]] = []
     for p in sorted(predicted):
-        hits = overlapping(p, gold_by_doc[p[0]])
+        hits = _overlapping(p, gold_by_doc[p[0]])
         if p in gold:
             category = "exact"
         elif any(g[1:3] == p[1:3] for g in hits):
@@ -53,32 +60,50 @@ def classify_errors(gold: Iterable[Span], predicted: Iterable[Span]) -> list[tup
         else:
             category = "boundary_type" if hits else "spurious"
         out.append((category, p, hits))
-    out += [("missed", g, []) for g in sorted(gold) if not overlapping(g, pred_by_doc[g[0]])]
+    for g in sorted(gold - predicted):
+        hits = _overlapping(g, pred_by_doc[g[0]])
+        if not hits:
+            out.append(("missed", g, []))
+        elif all(p in gold for p in hits):
+            out.append(("nested", g, hits))
     return out
 
 
-def span_errors(gold: Iterable[Span], predicted: Iterable[Span]) -> dict[str, float]:
-    """Counts per category of `classify_errors`, and ``lenient_*`` P/R/F1: an overlap with the right type counts
-    as a match — how much of the strict error is only offsets."""
+def lenient_matches(gold: Iterable[Span], predicted: Iterable[Span]) -> int:
+    """One-to-one matches of overlapping same-type spans, greedily by overlap length (so two fragments of one
+    gold span count once, and one long prediction over two gold spans counts once)."""
     gold, predicted = set(gold), set(predicted)
-    counts = dict.fromkeys(("exact", "type", "boundary", "boundary_type", "spurious", "missed"), 0)
-    lenient_pred = 0
-    for category, p, hits in classify_errors(gold, predicted):
+    gold_by_doc = _by_doc(gold)
+    pairs = sorted(
+        ((min(p[2], g[2]) - max(p[1], g[1]), p, g) for p in predicted for g in _overlapping(p, gold_by_doc[p[0]])
+         if g[3] == p[3]),
+        reverse=True,
+    )  # fmt: skip
+    used_p: set[Span] = set()
+    used_g: set[Span] = set()
+    for _, p, g in pairs:
+        if p not in used_p and g not in used_g:
+            used_p.add(p)
+            used_g.add(g)
+    return len(used_p)
+
+
+def span_breakdown(gold: Iterable[Span], predicted: Iterable[Span]) -> dict[str, float]:
+    """Counts per category of `classify_spans` (per prediction, plus the gold spans no prediction accounts for:
+    they do not add up to the gold support) and ``lenient_*`` P/R/F1 from `lenient_matches`: how much of the
+    strict error is only offsets."""
+    gold, predicted = set(gold), set(predicted)
+    counts: dict[str, float] = dict.fromkeys(CATEGORIES, 0)
+    for category, _, _ in classify_spans(gold, predicted):
         counts[category] += 1
-        lenient_pred += category != "missed" and any(g[3] == p[3] for g in hits)
-    # the same classification with the roles swapped: for each gold span, the predictions it overlaps
-    lenient_gold = sum(
-        any(p[3] == g[3] for p in hits)
-        for category, g, hits in classify_errors(predicted, gold)
-        if category != "missed"
-    )
-    prec = lenient_pred / len(predicted) if predicted else 0.0
-    rec = lenient_gold / len(gold) if gold else 0.0
+    matched = lenient_matches(gold, predicted)
+    prec = matched / len(predicted) if predicted else 0.0
+    rec = matched / len(gold) if gold else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return {**counts, "lenient_precision": prec, "lenient_recall": rec, "lenient_f1": f1}
 
 
-def format_span_errors(errors: dict[str, float]) -> str:
+def format_span_breakdown(errors: dict[str, float]) -> str:
     counts = ", ".join(f"{k} {int(v)}" for k, v in errors.items() if not k.startswith("lenient"))
     return (
         f"spans: {counts}\nlenient (overlap, same type): P {errors['lenient_precision']:.3f} "

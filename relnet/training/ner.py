@@ -23,7 +23,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from relnet.corpus import read_documents
 from relnet.errors import RelnetError
 from relnet.evaluation.ner import evaluate_tagger
-from relnet.evaluation.spans import format_span_errors, format_span_table
+from relnet.evaluation.spans import format_span_breakdown, format_span_table
 from relnet.mentions.ner_model import TagSpace, TransformerTagger, collate, encode_document
 from relnet.model.encoder import resolve_encoder
 from relnet.training.config import NerConfig
@@ -103,7 +103,7 @@ def train_ner(config: NerConfig, overwrite: bool = False) -> dict:
             if stale >= config.patience:
                 break
     best_epoch = max(history, key=lambda h: h["dev_micro_f1"])
-    text = format_span_table(best_epoch["dev"]) + "\n" + format_span_errors(best_epoch["dev"]["errors"])
+    text = format_span_table(best_epoch["dev"]) + "\n" + format_span_breakdown(best_epoch["dev"]["errors"])
     (out / "history.json").write_text(json.dumps(history, indent=2))
     (out / "dev.json").write_text(
         json.dumps({"best_epoch": best_epoch["epoch"], "scores": best_epoch["dev"]}, indent=2)

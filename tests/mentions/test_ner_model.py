@@ -10,8 +10,16 @@ import torch
 from relnet.corpus import read_documents
 from relnet.data import CHEMICAL, GENE, Document, Mention
 from relnet.errors import RelnetError
-from relnet.evaluation.spans import span_errors, span_scores
-from relnet.mentions.ner_model import TagSpace, TransformerTagger, Window, decode, encode_document, snap_to_words
+from relnet.evaluation.spans import span_breakdown, span_scores
+from relnet.mentions.ner_model import (
+    TagSpace,
+    TransformerTagger,
+    Window,
+    decode,
+    encode_document,
+    snap_spans,
+    snap_to_words,
+)
 from relnet.training.ner import NerConfig, train_ner
 
 
@@ -98,36 +106,57 @@ def test_ner_span_scores_strict() -> None:
         ((0, 14), (0, 14)),  # so is "angiotensin-II": a hyphen is a word boundary
         ((12, 13), (12, 14)),  # "I" of "II"
         ((15, 18), (15, 20)),  # "(PG": a bracket is not widened over, the cut word is
+        ((22, 25), (22, 26)),  # "TNF" of "TNFα": Greek letters are letters
+        ((27, 28), (27, 29)),  # "x" of the last word "xy": stops at the end of the text
+        ((3, 3), (3, 3)),  # an empty span stays empty
+        ((29, 29), (29, 29)),
     ],
 )
 def test_ner_snap_to_words(span: tuple[int, int], expected: tuple[int, int]) -> None:
-    text = "angiotensin-II (PGE2) x"
+    text = "angiotensin-II (PGE2) TNFα xy"
     assert snap_to_words(text, *span) == expected
 
 
-def test_ner_span_errors_categories() -> None:
+def test_ner_snap_spans_merges_fragments_and_resolves_types() -> None:
+    text = "angiotensin converting enzyme and Reelin"
+    spans = [
+        (0, 4, "GENE"), (6, 15, "GENE"),  # two GENE fragments → "angiotensin converting" once
+        (2, 5, "CHEMICAL"),  # a CHEMICAL fragment nested in it: other type, other offsets → kept
+        (34, 36, "CHEMICAL"), (36, 40, "GENE"),  # "Re" CHEMICAL + "elin" GENE → "Reelin", GENE (more characters)
+    ]  # fmt: skip
+    assert snap_spans(text, spans) == [(0, 11, "CHEMICAL"), (0, 22, "GENE"), (34, 40, "GENE")]
+    assert snap_spans(text, [(0, 11, "GENE"), (12, 22, "GENE")]) == [(0, 11, "GENE"), (12, 22, "GENE")]  # apart
+
+
+def test_ner_span_breakdown_categories() -> None:
     gold = [("d", 0, 4, "GENE"), ("d", 5, 9, "CHEMICAL"), ("d", 10, 14, "GENE"), ("d", 20, 25, "GENE"),
+            ("d", 50, 70, "GENE"), ("d", 50, 58, "CHEMICAL"), ("d", 80, 90, "GENE"),
             ("e", 0, 3, "CHEMICAL"), ("e", 30, 33, "GENE")]  # fmt: skip
     predicted = [
         ("d", 0, 4, "GENE"),  # exact
-        ("d", 5, 9, "GENE"),  # type: same offsets, other type
+        ("d", 5, 9, "GENE"),  # type: same offsets, other type (though it also overlaps no other gold)
         ("d", 10, 12, "GENE"),  # boundary: overlaps a gold GENE
         ("d", 20, 27, "CHEMICAL"),  # boundary_type: overlaps only a gold GENE
         ("d", 40, 44, "GENE"),  # spurious
+        ("d", 50, 70, "GENE"),  # exact; the CHEMICAL nested in it (50-58) is `nested`
+        ("d", 80, 84, "GENE"), ("d", 86, 90, "GENE"),  # two fragments of one gold GENE: both `boundary`
         ("e", 5, 8, "CHEMICAL"),  # spurious in another document, though a gold span of "d" has these offsets
-    ]  # gold ("e", 0, 3) and ("e", 30, 33) are missed
-    e = span_errors(gold, predicted)
-    assert {k: e[k] for k in ("exact", "type", "boundary", "boundary_type", "spurious", "missed")} == {
-        "exact": 1, "type": 1, "boundary": 1, "boundary_type": 1, "spurious": 2, "missed": 2}  # fmt: skip
-    # lenient: predictions 0-4 and 10-12 overlap a gold span of their type; gold 0-4 and 10-14 are found
-    assert e["lenient_precision"] == pytest.approx(2 / 6) and e["lenient_recall"] == pytest.approx(2 / 6)
-    assert span_errors(gold, [])["missed"] == 6 and span_errors(gold, [])["lenient_f1"] == 0.0
+    ]  # gold ("e", 0, 3) and ("e", 30, 33) are missed  # fmt: skip
+    e = span_breakdown(gold, predicted)
+    assert {k: e[k] for k in ("exact", "type", "boundary", "boundary_type", "spurious", "nested", "missed")} == {
+        "exact": 2, "type": 1, "boundary": 3, "boundary_type": 1, "spurious": 2, "nested": 1, "missed": 2}  # fmt: skip
+    # lenient, one to one: 0-4, 10-12, 50-70 and one of the two fragments of 80-90 → 4 of 9 predicted, 4 of 9 gold
+    assert e["lenient_precision"] == pytest.approx(4 / 9) and e["lenient_recall"] == pytest.approx(4 / 9)
+    e = span_breakdown(gold, predicted[:2])  # unequal sizes: P and R must not swap
+    assert e["lenient_precision"] == pytest.approx(1 / 2) and e["lenient_recall"] == pytest.approx(1 / 9)
+    assert span_breakdown(gold, [])["missed"] == 9 and span_breakdown(gold, [])["lenient_f1"] == 0.0
 
 
 def test_ner_errors_tsv(tmp_path: Path) -> None:
     from relnet.evaluation.ner import write_errors
 
-    doc = Document("d", "Aspirin inhibits COX-2 here and there")
+    pad = "x" * 50
+    doc = Document("d", f"Aspirin inhibits COX-2 here and there {pad} end")
     gold = [("d", 0, 7, "CHEMICAL"), ("d", 17, 22, "GENE"), ("d", 32, 37, "GENE")]
     predicted = [("d", 0, 7, "CHEMICAL"), ("d", 17, 20, "GENE"), ("d", 23, 27, "GENE")]
     assert write_errors(tmp_path / "errors.tsv", [doc], gold, predicted) == 3  # the exact match is not a row
@@ -138,7 +167,7 @@ def test_ner_errors_tsv(tmp_path: Path) -> None:
         ["d", "spurious", "predicted", "GENE", "23", "27", "here", ""],
         ["d", "missed", "gold", "GENE", "32", "37", "there", ""],
     ]
-    assert rows[0][8] == "Aspirin inhibits COX-2 here and there"  # context around the span
+    assert rows[0][8] == f"Aspirin inhibits COX-2 here and there {pad[:22]}"  # 40 characters after the span
 
 
 @pytest.mark.parametrize("tagging", ["flat", "layered"])
@@ -162,10 +191,11 @@ def test_ner_train_save_load_tag(
     assert tagger.tag_many([Document("empty", ""), Document("blank", "  \n ")]) == [
         Document("empty", ""), Document("blank", "  \n ")
     ]  # fmt: skip
-    tagger.predict_spans = lambda windows, *_, **__: [[(1, 3, "GENE")] for _ in windows]  # a sub-word fragment
-    assert [m.text for m in tagger.tag(Document("w", "Reelin binds")).mentions] == ["Reelin"]
+    tagger.predict_spans = lambda windows, *_, **__: [[(0, 2, "GENE"), (4, 6, "GENE")] for _ in windows]  # fragments
+    snapped = tagger.tag(Document("w", "Reelin binds")).mentions
+    assert [(m.id, m.text, m.kind) for m in snapped] == [("M1", "Reelin", "GENE")]
     tagger.snap_words = False
-    assert [m.text for m in tagger.tag(Document("w", "Reelin binds")).mentions] == ["ee"]
+    assert [m.text for m in tagger.tag(Document("w", "Reelin binds")).mentions] == ["Re", "in"]
     meta_file = tmp_path / "ner/best/relnet_ner.json"  # a folder whose description lost its tagging
     meta = json.loads(meta_file.read_text())
     meta["tagging"] = "layered" if tagging == "flat" else "flat"
