@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -57,5 +58,6 @@ def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path
     header = "doc_id\tcategory\tside\ttype\tstart\tend\ttext\toverlaps\tcontext\n"
     assert (tmp_path / "errors.tsv").read_text() == header  # nothing wrong, nothing listed
     assert "spans: exact" in result.output and "lenient" in result.output
+    assert json.loads(out.read_text())["decoding"] == {"snap_words": False}  # the lexicon does not snap
     # the dev fixture repeats the training names, so a lexicon built on training finds every mention
     assert '"f1": 1.0' in out.read_text() and "documents/s" in result.output
