@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,9 +185,9 @@ def snap_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
     fragments (dev F1 +0.02). Two fragments of one word become one span; when fragments of different types
     widen to the same offsets, the type predicted over more characters wins. Nesting across types stays.
     """
-    by_type: dict[str, list[tuple[int, int, int]]] = {}
+    by_type: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for a, b, kind in spans:
-        by_type.setdefault(kind, []).append((*snap_to_words(text, a, b), b - a))
+        by_type[kind].append((*snap_to_words(text, a, b), b - a))
     merged: dict[tuple[int, int], tuple[int, str]] = {}  # offsets → (characters predicted, type)
     for kind, found in by_type.items():
         current: list[int] | None = None
@@ -288,10 +289,9 @@ class TransformerTagger:
             spans[w.doc_id].extend(found)
         out = []
         for d in docs:
-            found = snap_spans(d.text, spans[d.id]) if self.snap_words else spans[d.id]
+            found = snap_spans(d.text, spans[d.id]) if self.snap_words else sorted(spans[d.id])
             mentions = tuple(
-                Mention(f"M{i}", a, b, d.text[a:b], _kind(k), k)
-                for i, (a, b, k) in enumerate(sorted(set(found)), start=1)
+                Mention(f"M{i}", a, b, d.text[a:b], _kind(k), k) for i, (a, b, k) in enumerate(found, start=1)
             )
             out.append(d.with_annotations(mentions, ()))
         return out

@@ -182,8 +182,10 @@ class RelationStore:
                 )
 
     def _check_same_document(self, doc: Document) -> None:
+        def spans(d: Document) -> set[tuple[str, int, int, str]]:
+            return {(m.id, m.start, m.end, m.kind) for m in d.mentions}
+
         stored = self.document(doc.id)
-        spans = lambda d: {(m.id, m.start, m.end, m.kind) for m in d.mentions}  # noqa: E731
         if stored is None or stored.text != doc.text or spans(stored) != spans(doc):
             raise RelnetError(
                 f"{self.path}: document {doc.id} is stored with another text or other mentions; "
