@@ -59,5 +59,8 @@ def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path
     assert (tmp_path / "errors.tsv").read_text() == header  # nothing wrong, nothing listed
     assert "spans: exact" in result.output and "lenient" in result.output
     assert json.loads(out.read_text())["decoding"] == {"snap_words": False}  # the lexicon does not snap
+    bad = runner.invoke(app, ["evaluate-ner", str(dev_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir),
+                              "--errors", str(tmp_path / "no" / "such" / "errors.tsv")])  # fmt: skip
+    assert bad.exit_code != 0 and "cannot write the error list" in bad.output and "Traceback" not in bad.output
     # the dev fixture repeats the training names, so a lexicon built on training finds every mention
     assert '"f1": 1.0' in out.read_text() and "documents/s" in result.output

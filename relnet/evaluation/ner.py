@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from relnet.data import Document
+from relnet.errors import RelnetError
 from relnet.evaluation.spans import Span, classify_spans, span_breakdown, span_scores
 from relnet.mentions import Tagger, tag_all
 
@@ -40,7 +41,11 @@ def write_errors(path: str | Path, docs: list[Document], gold: list[Span], predi
     """One TSV row per non-exact prediction and missed gold span (the material of an error analysis)."""
     text = {d.id: d.text for d in docs}
     rows = sorted((r for r in classify_spans(gold, predicted) if r[0] != "exact"), key=lambda r: (r[1][0], r[1][1]))
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    try:
+        f = open(path, "w", newline="", encoding="utf-8")
+    except OSError as err:
+        raise RelnetError(f"{path}: cannot write the error list ({err.strerror})") from err
+    with f:
         out = csv.writer(f, delimiter="\t", lineterminator="\n")
         out.writerow(["doc_id", "category", "side", "type", "start", "end", "text", "overlaps", "context"])
         for category, (doc, a, b, kind), hits in rows:
