@@ -280,6 +280,7 @@ def mine(
         bool, typer.Option(help="int8-quantise the relation model: ~2-3× faster on CPU, F1 ~0.02 lower")
     ] = False,
     int8_ner: Annotated[bool, typer.Option(help="int8-quantise the NER model too (faster; loses more F1)")] = False,
+    snap_words: Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")] = True,
 ) -> None:
     """Find chemical–gene relations in INPUT and add them to --store (rerun to resume)."""
     _setup_logging()
@@ -289,7 +290,7 @@ def mine(
         summary = mine_files(
             input_path, model, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_model,
             use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size, int8=int8,
-            int8_ner=int8_ner,
+            int8_ner=int8_ner, snap_words=snap_words,
         )  # fmt: skip
     except RelnetError as err:
         _fail(err)
@@ -403,6 +404,7 @@ def serve(
     tagger: Annotated[str | None, typer.Option(help="NER backend for untagged text: lexicon | transformer")] = None,
     lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
     ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
+    snap_words: Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")] = True,
     host: Annotated[str, typer.Option(help="address to listen on (the default is this machine only)")] = "127.0.0.1",
     port: int = 8000,
 ) -> None:
@@ -414,7 +416,8 @@ def serve(
     from relnet.web import create_app
 
     try:
-        ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_model) if tagger else None
+        options = {"lexicon_from": lexicon_from, "ner_model": ner_model, "snap_words": snap_words}
+        ner = get_tagger(tagger, **options) if tagger else None
         web_app = create_app(model, store, ner, tagger_name=tagger or "")
     except RelnetError as err:
         _fail(err)

@@ -61,12 +61,14 @@ def mine(
     progress: bool = True,
     batch_size: int = 64,
     model_id: str = "",
+    tagger_id: str = "",
 ) -> MiningSummary:
     """Find relations in ``docs`` and add them to ``store``.
 
     A document's own mentions are used if it has any (gold, PubTator); otherwise ``tagger`` finds
     them. Documents already mined by ``model_id`` are skipped; relations are stored under ``model_id``, so a
     second model can mine the same documents into the same store (with the same mentions).
+    ``tagger_id`` (which tagger, from which folder) and the tagger's decoding go into the store's run record.
     """
     if batch_docs < 1:
         raise RelnetError(f"batch_docs must be at least 1, found {batch_docs}")
@@ -75,8 +77,13 @@ def mine(
     done = store.done_ids(model_id)
     stored = store.done_ids()  # read by another model: reuse their mentions, so relations line up
     store.start_run(
-        {"relations": model_id, "tagger": type(tagger).__name__ if tagger else ""},
-        {"batch_docs": batch_docs, "batch_size": batch_size, "scheme": classifier.meta.get("scheme", "cpr")},
+        {"relations": model_id, "tagger": tagger_id or (type(tagger).__name__ if tagger else "")},
+        {
+            "batch_docs": batch_docs,
+            "batch_size": batch_size,
+            "scheme": classifier.meta.get("scheme", "cpr"),
+            "snap_words": getattr(tagger, "snap_words", None),  # NER decoding changes the mentions found
+        },
     )
     total = len(docs) if isinstance(docs, Sequence) else None
     bar = tqdm(total=total, desc="mine", unit="doc", disable=not progress)
@@ -133,6 +140,7 @@ def mine_files(
     progress: bool = True,
     int8: bool = False,
     int8_ner: bool = False,
+    snap_words: bool = True,
 ) -> MiningSummary:
     """`mine` from paths: read the input, load the model and tagger, open (or create) the store.
 
@@ -144,7 +152,9 @@ def mine_files(
     from relnet.model.classifier import RelationClassifier
 
     docs = read_texts(input_path, fmt)
-    ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_model) if tagger else None
+    ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_model, snap_words=snap_words) if tagger else None
+    source = ner_model if tagger == "transformer" else lexicon_from
+    tagger_id = f"{tagger}:{Path(source).resolve()}" if tagger and source else (tagger or "")
     if ner is None and not any(d.mentions for d in docs):
         raise RelnetError(
             f"{input_path}: no mentions in the input; choose a tagger (--tagger lexicon --lexicon-from …)"
@@ -159,5 +169,8 @@ def mine_files(
     quantize = getattr(ner, "quantized", None)
     if int8_ner and quantize is not None:
         ner = quantize()
+        tagger_id += "+int8"
     with RelationStore(store_path) as store:
-        return mine(docs, ner, classifier, store, batch_docs, progress, batch_size, model_id=model_id)
+        return mine(
+            docs, ner, classifier, store, batch_docs, progress, batch_size, model_id=model_id, tagger_id=tagger_id
+        )

@@ -219,3 +219,32 @@ def test_mine_files_quantises_the_tagger_only_when_asked(
     pipeline.mine_files(tmp_path / "in.txt", model, tmp_path / "s.sqlite", tagger="transformer", int8=True,
                         int8_ner=int8_ner, progress=False)  # fmt: skip
     assert used[0].int8 is int8_ner
+
+
+def test_mine_files_records_the_tagger_and_its_decoding_in_the_run(
+    tmp_path: Path, tiny_classifier: RelationClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import sqlite3
+
+    import relnet.mentions as mentions
+    from relnet.mining import pipeline
+
+    lexicon = LexiconTagger({"drug5": CHEMICAL, "GENE1": GENE})
+
+    class Snapping:
+        def __init__(self, snap_words: bool) -> None:
+            self.snap_words = snap_words
+
+        def tag(self, doc: Document) -> Document:
+            return lexicon.tag(doc)
+
+    monkeypatch.setattr(mentions, "get_tagger", lambda name, snap_words=True, **_: Snapping(snap_words))
+    (tmp_path / "in.txt").write_text("p1\tThe drug5 inhibits GENE1.\n")
+    (tmp_path / "ner").mkdir()
+    model = tiny_classifier.save(tmp_path / "model")
+    pipeline.mine_files(tmp_path / "in.txt", model, tmp_path / "s.sqlite", tagger="transformer",
+                        ner_model=tmp_path / "ner", snap_words=False, progress=False)  # fmt: skip
+    models, params = sqlite3.connect(tmp_path / "s.sqlite").execute("SELECT models, params FROM runs").fetchone()
+    assert json.loads(models)["tagger"] == f"transformer:{(tmp_path / 'ner').resolve()}"
+    assert json.loads(params)["snap_words"] is False
