@@ -34,7 +34,7 @@ class TrainConfig:
     class_weights: bool = field(default=False, metadata={"help": "inverse-frequency weighted loss"})
     negative_keep: float = field(default=1.0, metadata={"help": "fraction of negative training pairs kept"})
     patience: int = field(default=2, metadata={"help": "epochs without dev improvement before stopping"})
-    max_train_examples: int = field(default=0, metadata={"help": "debug: cap on training examples (0 = all)"})
+    max_train_examples: int = field(default=0, metadata={"help": "use the first N training examples (0 = all)"})
     max_dev_examples: int = field(default=0, metadata={"help": "debug: cap on dev examples (0 = all)"})
     max_steps: int = field(default=0, metadata={"help": "debug: stop after this many steps (0 = no cap)"})
     extra_train: list[str] = field(
