@@ -92,7 +92,7 @@ class NerConfig:
     encoder: str = field(default="default", metadata={"help": "HF encoder name or folder"})
     keep_gene_types: bool = field(default=False, metadata={"help": "tag GENE-Y and GENE-N apart"})
     tagging: str = field(
-        default="flat", metadata={"help": "flat (one BIO sequence) | layered (one per type: nested mentions kept)"}
+        default="layered", metadata={"help": "layered (one BIO sequence per type: nested mentions kept) | flat"}
     )
     extra_train: list[str] = field(default_factory=list, metadata={"help": "more training folders (DrugProt)"})
     extra_dedupe: bool = field(
