@@ -185,6 +185,10 @@ def evaluate_mining(
     )
 
 
+# NER decoding, shared by the commands that run a tagger
+SnapWordsOpt = Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")]
+
+
 @app.command("evaluate-ner")
 def evaluate_ner(
     split: Annotated[Path, typer.Argument(help="a split folder with gold entities")],
@@ -192,7 +196,7 @@ def evaluate_ner(
     ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
     lexicon_from: Annotated[Path | None, typer.Option(help="training split for --tagger lexicon")] = None,
     output: Annotated[Path | None, typer.Option(help="write the scores as JSON here")] = None,
-    snap_words: Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")] = True,
+    snap_words: SnapWordsOpt = True,
     errors: Annotated[Path | None, typer.Option(help="write every wrong or missed span here (TSV)")] = None,
 ) -> None:
     """Strict span-level P/R/F1 per entity type of a tagger on a split (GENE-Y and GENE-N merged), why the other
@@ -280,7 +284,7 @@ def mine(
         bool, typer.Option(help="int8-quantise the relation model: ~2-3× faster on CPU, F1 ~0.02 lower")
     ] = False,
     int8_ner: Annotated[bool, typer.Option(help="int8-quantise the NER model too (faster; loses more F1)")] = False,
-    snap_words: Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")] = True,
+    snap_words: SnapWordsOpt = True,
 ) -> None:
     """Find chemical–gene relations in INPUT and add them to --store (rerun to resume)."""
     _setup_logging()
@@ -404,7 +408,7 @@ def serve(
     tagger: Annotated[str | None, typer.Option(help="NER backend for untagged text: lexicon | transformer")] = None,
     lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
     ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
-    snap_words: Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")] = True,
+    snap_words: SnapWordsOpt = True,
     host: Annotated[str, typer.Option(help="address to listen on (the default is this machine only)")] = "127.0.0.1",
     port: int = 8000,
 ) -> None:
