@@ -65,25 +65,29 @@ def test_cli_mining_uses_gold_mentions_of_a_split(tmp_path: Path, split_dir: Pat
     assert "mentions   15" in out
 
 
-def test_cli_mining_int8_stores_the_same_relations(tmp_path: Path, split_dir: Path, model_dir: Path) -> None:
+@pytest.mark.parametrize("backend", ["onnx", "int8", "bf16"])
+def test_cli_mining_every_backend_stores_the_same_relations(
+    backend: str, tmp_path: Path, split_dir: Path, model_dir: Path
+) -> None:
     import sqlite3
 
     rows = {}
-    for flags in ([], ["--int8"]):
-        store = tmp_path / f"s{len(flags)}.sqlite"
-        _ok(["mine", split_dir, "--model", model_dir, "--store", store, *flags])
+    for name in ("fp32", backend):
+        store = tmp_path / f"{name}.sqlite"
+        _ok(["mine", split_dir, "--model", model_dir, "--store", store, "--backend", name])
         with sqlite3.connect(store) as conn:
-            rows[len(flags)] = sorted(conn.execute("SELECT doc_id, arg1, arg2, label FROM relations"))
-    assert rows[1] and rows[1] == rows[0]  # a margin of 10 logits survives int8 rounding
+            rows[name] = sorted(conn.execute("SELECT doc_id, arg1, arg2, label FROM relations"))
+    assert rows[backend] and rows[backend] == rows["fp32"]  # a margin of 10 logits survives int8 rounding
 
 
 def test_cli_mining_two_models_in_one_store_are_scored_one_at_a_time(
     tmp_path: Path, split_dir: Path, model_dir: Path
 ) -> None:
     store = tmp_path / "s.sqlite"
-    assert "2 mined" in _ok(["mine", split_dir, "--model", model_dir, "--store", store])
-    assert "2 mined" in _ok(["mine", split_dir, "--model", model_dir, "--store", store, "--int8"])
-    assert "0 mined, 2 already" in _ok(["mine", split_dir, "--model", model_dir.resolve(), "--store", store])
+    assert "2 mined" in _ok(["mine", split_dir, "--model", model_dir, "--store", store, "--backend", "fp32"])
+    assert "2 mined" in _ok(["mine", split_dir, "--model", model_dir, "--store", store, "--backend", "int8"])
+    assert "0 mined, 2 already" in _ok(["mine", split_dir, "--model", model_dir.resolve(), "--store", store,
+                                        "--backend", "onnx"])  # fmt: skip
     result = runner.invoke(app, ["evaluate-mining", str(store), str(split_dir)])
     assert result.exit_code == 2 and "relations of 2 models; choose one" in result.output
     out = _ok(["evaluate-mining", store, split_dir, "--relations-model", f"{model_dir.resolve()}+int8"])

@@ -92,6 +92,7 @@ def evaluate_ensemble(
     output: str | Path,
     batch_size: int = 64,
     average_weights: bool = False,
+    backend: str = "fp32",
 ) -> dict:
     """Score members, ensembles of the first 2…M members and (``average_weights``) the weight average.
 
@@ -99,7 +100,7 @@ def evaluate_ensemble(
     The main score is the official F1 where the split has a gold standard (``cpr``), else micro-F1
     (macro-F1 for ``coarse5``). An ensemble's seconds are the sum of its members' (run one after another).
     """
-    members = [RelationClassifier.load(m) for m in models]
+    members = [RelationClassifier.load(m, backend) for m in models]
     labels = check_same_labels([m.labels for m in members], [str(m) for m in models])
     schemes = {m.meta.get("scheme") for m in members}
     if len(schemes) != 1:

@@ -22,6 +22,7 @@ def evaluate_split(
     output: str | Path,
     batch_size: int = 64,
     negative_keep: float | None = None,
+    backend: str = "fp32",
 ) -> str:
     """Example-level scores under the model's scheme, plus the official document-level score when
     the split has a gold standard and the scheme classifies every candidate pair.
@@ -29,7 +30,7 @@ def evaluate_split(
     ``negative_keep`` overrides the prior correction stored with the model (the fraction of negative
     pairs it was trained on; models trained before the correction was stored need it given).
     """
-    model = RelationClassifier.load(model_dir)
+    model = RelationClassifier.load(model_dir, backend)
     scheme = get_scheme(model.meta["scheme"])
     if negative_keep is not None and scheme.negative is not None:
         model.set_negative_prior(scheme.negative, negative_keep)
@@ -39,16 +40,19 @@ def evaluate_split(
     seconds = time.time() - t0
     scores = score([e.label for e in examples], predicted, scheme)
     official = score_split(examples, predicted, scheme, split)
-    extra = {"model": str(model_dir), "split": str(split), "examples_per_second": len(examples) / max(seconds, 1e-9)}
+    extra = {"model": str(model_dir), "split": str(split), "backend": model.backend,
+             "examples_per_second": len(examples) / max(seconds, 1e-9)}  # fmt: skip
     return write_report(output, "eval", scores, official, extra)
 
 
-def predict_split(model_dir: str | Path, split: str | Path, output: str | Path, batch_size: int = 64) -> int:
+def predict_split(
+    model_dir: str | Path, split: str | Path, output: str | Path, batch_size: int = 64, backend: str = "fp32"
+) -> int:
     """Predict every within-sentence candidate pair of a split (gold labels unused).
 
     Writes the official TSV (evaluated groups only) and a JSONL with every pair's label and score.
     """
-    model = RelationClassifier.load(model_dir)
+    model = RelationClassifier.load(model_dir, backend)
     scheme = get_scheme(model.meta["scheme"])
     docs = read_documents(split)
     examples = list(examples_from_documents(docs, None))

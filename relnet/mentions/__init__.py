@@ -31,14 +31,16 @@ def _lexicon(lexicon_from: str | Path | None = None, **_: Any) -> LexiconTagger:
     return LexiconTagger.from_documents(read_documents(lexicon_from))
 
 
-def _transformer(ner_model: str | Path | None = None, snap_words: bool = True, **_: Any) -> Tagger:
+def _transformer(
+    ner_model: str | Path | None = None, snap_words: bool = True, backend: str = "fp32", **_: Any
+) -> Tagger:
     if ner_model is None:
         raise RelnetError(
             "the transformer tagger needs a trained NER model folder (--ner-model, see `relnet train-ner`)"
         )
     from relnet.mentions.ner_model import TransformerTagger
 
-    return TransformerTagger.load(ner_model, snap_words)
+    return TransformerTagger.load(ner_model, snap_words, backend)
 
 
 TAGGERS: dict[str, Callable[..., Tagger]] = {"lexicon": _lexicon, "transformer": _transformer}

@@ -20,6 +20,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrai
 
 from relnet.data import Document, Mention
 from relnet.errors import RelnetError
+from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend
 from relnet.text.sentences import split_sentences
 
 META_FILE = "relnet_ner.json"
@@ -218,6 +219,17 @@ def collate(windows: list[Window], pad_id: int) -> dict[str, torch.Tensor]:
     return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
 
+class _Logits(torch.nn.Module):
+    """A token-classification model as ``(input_ids, attention_mask) → logits (B, L, units)``, for export."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+
+
 class TransformerTagger:
     """``tag(doc) → doc`` with predicted CHEMICAL/GENE mentions (ids M1, M2, … in text order)."""
 
@@ -225,6 +237,8 @@ class TransformerTagger:
         self, model, tokenizer: PreTrainedTokenizerBase, meta: dict[str, Any], snap_words: bool = True
     ) -> None:
         self.model = model.eval()
+        self.folder: Path | None = None  # where it was loaded from (ONNX graphs are exported there)
+        self.runner: Runner | None = None  # None: the PyTorch model in fp32
         self.snap_words = snap_words  # widen spans to whole words (see `snap_spans`)
         self.tokenizer = tokenizer
         self.meta = meta
@@ -237,24 +251,47 @@ class TransformerTagger:
             )
         self.max_length: int = meta["max_length"]
 
+    @property
+    def backend(self) -> str:
+        return self.runner.backend if self.runner is not None else "fp32"
+
+    def use_backend(self, backend: str = "auto", threads: int = 0) -> TransformerTagger:
+        """Tag on ``backend`` (see `relnet.model.backends`); returns ``self``. ONNX needs a loaded folder."""
+        backend = resolve_backend(backend)
+        if backend in ("onnx", "int8"):
+            if self.folder is None:
+                raise RelnetError("ONNX backends need a saved NER model: save it and load it from its folder")
+            spec = OnnxSpec(("input_ids", "attention_mask"), ("input_ids", "attention_mask"), "logits", True)
+            path = onnx_graph(self.folder, backend, lambda: _Logits(self.model), self._export_example, spec,
+                              ("model.safetensors", "config.json"))  # fmt: skip
+            self.runner = OnnxRunner(path, backend, threads)
+        else:
+            self.runner = None if backend == "fp32" else TorchRunner(self._logits, backend)
+        return self
+
+    def _logits(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        return self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+
+    def _export_example(self) -> dict[str, torch.Tensor]:
+        ids = torch.full((2, 12), self.tokenizer.cls_token_id or 1, dtype=torch.long)
+        mask = torch.ones_like(ids)
+        mask[1, 8:] = 0
+        return {"input_ids": ids, "attention_mask": mask}
+
     @classmethod
-    def load(cls, folder: str | Path, snap_words: bool = True) -> TransformerTagger:
+    def load(
+        cls, folder: str | Path, snap_words: bool = True, backend: str = "fp32", threads: int = 0
+    ) -> TransformerTagger:
+        """A saved tagger, ready to tag on ``backend`` (``fp32``: as trained; see `use_backend`)."""
         folder = Path(folder)
         if not (folder / META_FILE).is_file():
             raise RelnetError(f"{folder}: not a relnet NER model folder (no {META_FILE})")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         meta = json.loads((folder / META_FILE).read_text())
         model = AutoModelForTokenClassification.from_pretrained(str(folder))
-        return cls(model, AutoTokenizer.from_pretrained(str(folder), use_fast=True), meta, snap_words)
-
-    def quantized(self) -> TransformerTagger:
-        """A copy with int8 dynamic quantisation of the linear layers (CPU inference only)."""
-        import copy
-
-        from torch.ao.quantization import quantize_dynamic
-
-        model = quantize_dynamic(copy.deepcopy(self.model).eval(), {torch.nn.Linear}, dtype=torch.qint8)
-        return TransformerTagger(model, self.tokenizer, self.meta, self.snap_words)
+        tagger = cls(model, AutoTokenizer.from_pretrained(str(folder), use_fast=True), meta, snap_words)
+        tagger.folder = folder
+        return tagger.use_backend(backend, threads) if backend != "fp32" else tagger
 
     def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> None:
         folder = Path(folder)
@@ -275,7 +312,7 @@ class TransformerTagger:
         for s in tqdm(range(0, len(order), batch_size), desc="ner", unit="batch", disable=not progress, leave=False):
             idx = order[s : s + batch_size]
             batch = collate([windows[i] for i in idx], pad)
-            logits = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+            logits = self.runner(batch) if self.runner is not None else self._logits(batch)
             for row, i in enumerate(idx):
                 n = len(windows[i].input_ids)
                 layers = self.space.logits_to_tags(logits[row : row + 1, :n])[0]

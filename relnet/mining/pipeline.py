@@ -138,38 +138,45 @@ def mine_files(
     batch_docs: int = 16,
     batch_size: int = 64,
     progress: bool = True,
-    int8: bool = False,
-    int8_ner: bool = False,
+    backend: str = "fp32",
+    ner_backend: str | None = None,
     snap_words: bool = True,
 ) -> MiningSummary:
     """`mine` from paths: read the input, load the model and tagger, open (or create) the store.
 
     With a tagger, the input's own mentions are dropped unless ``use_gold_mentions`` (then the
     tagger only fills in documents without any); without one, the input's mentions are used.
+    ``backend`` runs both models (`relnet.model.backends`; ``ner_backend`` overrides it for the tagger). A
+    reduced-precision backend (bf16, int8) predicts slightly differently, so the store records it with the model's
+    id (``…/best+int8``) and the tagger's; ONNX fp32 agrees with PyTorch fp32 to 1e-5 and keeps the plain id.
     """
     from relnet.corpus.texts import read_texts
     from relnet.mentions import get_tagger
+    from relnet.model.backends import LOSSY, resolve_backend
     from relnet.model.classifier import RelationClassifier
 
     docs = read_texts(input_path, fmt)
-    ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_model, snap_words=snap_words) if tagger else None
+    backend = resolve_backend(backend)
+    ner_backend = resolve_backend(ner_backend or backend)
+    ner = (
+        get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_model, snap_words=snap_words, backend=ner_backend)
+        if tagger
+        else None
+    )
     source = ner_model if tagger == "transformer" else lexicon_from
     tagger_id = f"{tagger}:{Path(source).resolve()}" if tagger and source else (tagger or "")
+    if getattr(ner, "backend", "fp32") in LOSSY:
+        tagger_id += f"+{ner.backend}"  # type: ignore[union-attr]
     if ner is None and not any(d.mentions for d in docs):
         raise RelnetError(
             f"{input_path}: no mentions in the input; choose a tagger (--tagger lexicon --lexicon-from …)"
         )
     if ner is not None and not use_gold_mentions:
         docs = [d.with_annotations((), ()) for d in docs]
-    classifier = RelationClassifier.load(model_dir)
+    classifier = RelationClassifier.load(model_dir, backend)
     model_id = str(Path(model_dir).resolve())  # the same model from any working directory
-    if int8:
-        classifier = classifier.quantized()
-        model_id += "+int8"  # its predictions differ slightly: another model for the store
-    quantize = getattr(ner, "quantized", None)
-    if int8_ner and quantize is not None:
-        ner = quantize()
-        tagger_id += "+int8"
+    if classifier.backend in LOSSY:
+        model_id += f"+{classifier.backend}"  # its predictions differ slightly: another model for the store
     with RelationStore(store_path) as store:
         return mine(
             docs, ner, classifier, store, batch_docs, progress, batch_size, model_id=model_id, tagger_id=tagger_id

@@ -21,6 +21,7 @@ from transformers import AutoConfig, AutoTokenizer
 
 from relnet.data import Example
 from relnet.errors import RelnetError
+from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend
 from relnet.model.encoder import Features, PairEncoder
 
 MODEL_FILE = "model.safetensors"
@@ -45,6 +46,39 @@ class RelationClassifier(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(2 * encoder.hidden_size, len(labels))
         self.meta: dict[str, Any] = dict(meta or {})
+        self.folder: Path | None = None  # where it was loaded from (ONNX graphs are exported next to the weights)
+        self.runner: Runner | None = None  # None: this module's own fp32 forward
+
+    @property
+    def backend(self) -> str:
+        return self.runner.backend if self.runner is not None else "fp32"
+
+    def use_backend(self, backend: str = "auto", threads: int = 0) -> RelationClassifier:
+        """Run `predict`/`predict_proba` on ``backend`` (see `relnet.model.backends`); returns ``self``.
+
+        ONNX backends need a model loaded from a folder (the graph is exported there on first use).
+        """
+        backend = resolve_backend(backend)
+        if backend in ("onnx", "int8"):
+            if self.folder is None:
+                raise RelnetError("ONNX backends need a saved model: save it and load it from its folder")
+            path = onnx_graph(
+                self.folder, backend, lambda: self, self._export_example,
+                OnnxSpec(("input_ids", "attention_mask", "head_index", "tail_index"), ("input_ids", "attention_mask")),
+                (MODEL_FILE, ENCODER_CONFIG),
+            )  # fmt: skip
+            self.runner = OnnxRunner(path, backend, threads)
+        else:
+            self.runner = None if backend == "fp32" else TorchRunner(lambda batch: self(**batch), backend)
+        return self
+
+    def _export_example(self) -> dict[str, torch.Tensor]:
+        """A traced batch of two rows, one padded, so the graph keeps the attention mask's path."""
+        ids = torch.full((2, 12), self.encoder.tokenizer.cls_token_id or 1, dtype=torch.long)
+        mask = torch.ones_like(ids)
+        mask[1, 8:] = 0
+        return {"input_ids": ids, "attention_mask": mask, "head_index": torch.tensor([1, 2]),
+                "tail_index": torch.tensor([5, 6])}  # fmt: skip
 
     @property
     def logit_bias(self) -> torch.Tensor:
@@ -79,7 +113,8 @@ class RelationClassifier(nn.Module):
         for s in tqdm(starts, desc="predict", unit="batch", disable=not progress, leave=False):
             idx = order[s : s + batch_size]
             batch = self.encoder.collate([feats[i] for i in idx])
-            probs[idx] = torch.softmax(self(**batch).float() + self.logit_bias, dim=-1)
+            logits = self.runner(batch) if self.runner is not None else self(**batch).float()
+            probs[idx] = torch.softmax(logits + self.logit_bias, dim=-1)
         self.train(was_training)
         return probs
 
@@ -87,14 +122,6 @@ class RelationClassifier(nn.Module):
         probs = self.predict_proba(examples, batch_size, progress)
         best = probs.argmax(dim=-1).tolist()
         return [Prediction(self.labels[b], float(p[b]), tuple(float(x) for x in p)) for b, p in zip(best, probs)]
-
-    def quantized(self) -> RelationClassifier:
-        """A copy with int8 dynamic quantisation of every Linear layer (CPU inference only)."""
-        import copy
-
-        from torch.ao.quantization import quantize_dynamic
-
-        return quantize_dynamic(copy.deepcopy(self).eval(), {nn.Linear}, dtype=torch.qint8)
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> Path:
@@ -116,7 +143,8 @@ class RelationClassifier(nn.Module):
         return folder
 
     @classmethod
-    def load(cls, folder: str | Path) -> RelationClassifier:
+    def load(cls, folder: str | Path, backend: str = "fp32", threads: int = 0) -> RelationClassifier:
+        """A saved model, ready to predict on ``backend`` (``fp32``: as trained; see `use_backend`)."""
         folder = Path(folder)
         if not (folder / META_FILE).is_file() or not (folder / MODEL_FILE).is_file():
             raise RelnetError(f"{folder}: not a relnet model folder (no {META_FILE} / {MODEL_FILE})")
@@ -127,4 +155,5 @@ class RelationClassifier(nn.Module):
         model = cls(encoder, meta["labels"], meta.get("dropout", 0.1), meta)
         model.load_state_dict(load_file(str(folder / MODEL_FILE)))
         model.eval()
-        return model
+        model.folder = folder
+        return model.use_backend(backend, threads) if backend != "fp32" else model

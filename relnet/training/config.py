@@ -9,6 +9,7 @@ from typing import Any
 
 from relnet.errors import RelnetError
 from relnet.examples.labels import SCHEMES
+from relnet.model.backends import PRECISIONS
 from relnet.model.markers import MARKER_STYLES
 
 
@@ -49,8 +50,13 @@ class TrainConfig:
     )
     init_from: str = field(default="", metadata={"help": "start from a trained relnet model folder (same labels)"})
     threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = all cores)"})
+    precision: str = field(
+        default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
+    )
 
     def __post_init__(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         if self.scheme not in SCHEMES:
             raise RelnetError(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
         if self.marker_style not in MARKER_STYLES:
@@ -109,8 +115,13 @@ class NerConfig:
     patience: int = field(default=2, metadata={"help": "early-stopping patience (epochs)"})
     max_train_docs: int = field(default=0, metadata={"help": "debug: cap on training documents"})
     max_dev_docs: int = field(default=0, metadata={"help": "debug: cap on dev documents"})
+    precision: str = field(
+        default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
+    )
 
     def __post_init__(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         if self.epochs < 1 or self.batch_size < 1:
             raise RelnetError("epochs and batch_size must be at least 1")
         if self.tagging not in ("flat", "layered"):

@@ -22,6 +22,7 @@ from tqdm.auto import tqdm
 from relnet.data import Example
 from relnet.evaluation.metrics import Scores, score
 from relnet.examples.labels import LabelScheme
+from relnet.model.backends import autocast, resolve_precision
 from relnet.model.classifier import RelationClassifier
 from relnet.model.encoder import Features
 from relnet.training.config import TrainConfig
@@ -42,6 +43,13 @@ def set_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def _tick(profile: dict[str, float], phase: str, since: float) -> float:
+    """Add the time since ``since`` to ``phase``; return now (the next phase's start)."""
+    now = time.perf_counter()
+    profile[phase] += now - since
+    return now
 
 
 def lr_lambda(step: int, warmup: int, total: int) -> float:
@@ -65,8 +73,16 @@ def length_grouped_batches(lengths: list[int], batch_size: int, rng: random.Rand
     return batches
 
 
-def evaluate(model: RelationClassifier, feats: list[Features], gold: list[str], scheme: LabelScheme, bs: int) -> Scores:
-    probs = model.predict_proba(feats, batch_size=bs)
+def evaluate(
+    model: RelationClassifier,
+    feats: list[Features],
+    gold: list[str],
+    scheme: LabelScheme,
+    bs: int,
+    precision: str = "fp32",
+) -> Scores:
+    with autocast(precision):
+        probs = model.predict_proba(feats, batch_size=bs)
     return score(gold, [model.labels[i] for i in probs.argmax(-1).tolist()], scheme)
 
 
@@ -82,8 +98,12 @@ def train(
     out = Path(config.output_dir)
     set_seed(config.seed)
     rng = random.Random(config.seed)
+    precision = resolve_precision(config.precision)
+    log.info("precision %s, %d threads", precision, torch.get_num_threads())
     enc = model.encoder
+    t_tok = time.perf_counter()
     feats, dev_feats = enc.tokenize(train_examples), enc.tokenize(dev_examples)
+    tokenize_seconds = time.perf_counter() - t_tok
     y = [model.label2id[e.label] for e in train_examples]
     dev_gold = [e.label for e in dev_examples]
     for e, f in list(zip(train_examples, feats))[:3]:
@@ -125,26 +145,36 @@ def train(
             break
         model.train()
         t0, losses = time.time(), []
+        profile = dict.fromkeys(("collate", "forward", "backward", "optimizer"), 0.0)  # seconds per phase
         batches = length_grouped_batches([len(f.input_ids) for f in feats], config.batch_size, rng)
         bar = tqdm(batches, desc=f"epoch {epoch + 1}/{config.epochs}", unit="batch", dynamic_ncols=True)
         for idx in bar:
+            t = time.perf_counter()
             batch = enc.collate([feats[i] for i in idx])
-            logits = model(**batch)  # (B, C)
-            loss = F.cross_entropy(logits, torch.tensor([y[i] for i in idx]), weight=loss_weights)
+            t = _tick(profile, "collate", t)
+            with autocast(precision):  # bf16 matmuls; weights, gradients and optimiser state stay fp32
+                logits = model(**batch)  # (B, C)
+            loss = F.cross_entropy(logits.float(), torch.tensor([y[i] for i in idx]), weight=loss_weights)
+            t = _tick(profile, "forward", t)
             loss.backward()
+            t = _tick(profile, "backward", t)
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)  # frees gradient memory before the next forward
             losses.append(loss.item())  # .item(): never keep the graph alive across steps
+            _tick(profile, "optimizer", t)
             step += 1
             bar.set_postfix(loss=f"{np.mean(losses[-50:]):.4f}", lr=f"{scheduler.get_last_lr()[0]:.2e}")
             if config.max_steps and step >= config.max_steps:
                 break
         train_time = time.time() - t0
         t1 = time.time()
-        dev = evaluate(model, dev_feats, dev_gold, scheme, config.eval_batch_size)
+        dev = evaluate(model, dev_feats, dev_gold, scheme, config.eval_batch_size, precision)
         record = {
+            "precision": precision,
+            "threads": torch.get_num_threads(),
+            "profile_seconds": {"tokenize": tokenize_seconds, **profile},
             "epoch": epoch + 1,
             "step": step,
             "train_loss": float(np.mean(losses)) if losses else float("nan"),

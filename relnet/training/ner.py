@@ -25,6 +25,7 @@ from relnet.errors import RelnetError
 from relnet.evaluation.ner import evaluate_tagger
 from relnet.evaluation.spans import format_span_breakdown, format_span_table
 from relnet.mentions.ner_model import TagSpace, TransformerTagger, collate, encode_document
+from relnet.model.backends import autocast, resolve_precision
 from relnet.model.encoder import resolve_encoder
 from relnet.training.config import NerConfig
 from relnet.training.loop import length_grouped_batches, lr_lambda, set_seed
@@ -39,6 +40,7 @@ def train_ner(config: NerConfig, overwrite: bool = False) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     set_seed(config.seed)
     rng = random.Random(config.seed)
+    precision = resolve_precision(config.precision)
     types = ["CHEMICAL", "GENE-Y", "GENE-N"] if config.keep_gene_types else ["CHEMICAL", "GENE"]
     kind_of = {} if config.keep_gene_types else {"GENE-Y": "GENE", "GENE-N": "GENE", "GENE": "GENE"}
     space = TagSpace(tuple(types), config.tagging)
@@ -81,8 +83,9 @@ def train_ner(config: NerConfig, overwrite: bool = False) -> dict:
         bar = tqdm(batches, desc=f"ner epoch {epoch + 1}/{config.epochs}", unit="batch", dynamic_ncols=True)
         for idx in bar:
             batch = collate([windows[i] for i in idx], pad)
-            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-            loss = space.loss(logits, batch["labels"])
+            with autocast(precision):  # bf16 matmuls; weights and optimiser state stay fp32
+                logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+            loss = space.loss(logits.float(), batch["labels"])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
             optimizer.step()
@@ -91,9 +94,11 @@ def train_ner(config: NerConfig, overwrite: bool = False) -> dict:
             losses.append(loss.item())
             bar.set_postfix(loss=f"{np.mean(losses[-50:]):.4f}")
         seconds = time.time() - t0
-        scores = evaluate_tagger(tagger, dev_docs, kind_of)
+        with autocast(precision):
+            scores = evaluate_tagger(tagger, dev_docs, kind_of)
         history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "train_seconds": seconds,
-                        "dev": scores, "dev_micro_f1": scores["micro"]["f1"]})  # fmt: skip
+                        "train_windows_per_second": len(losses) * config.batch_size / max(seconds, 1e-9),
+                        "precision": precision, "dev": scores, "dev_micro_f1": scores["micro"]["f1"]})  # fmt: skip
         log.info("NER epoch %d: loss %.4f, dev span micro-F1 %.4f", epoch + 1, np.mean(losses), scores["micro"]["f1"])
         if scores["micro"]["f1"] > best:
             best, stale = scores["micro"]["f1"], 0

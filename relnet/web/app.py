@@ -94,16 +94,17 @@ def create_app(
     tagger: Tagger | None = None,
     limits: Limits = Limits(),
     tagger_name: str = "",
+    backend: str = "fp32",
 ) -> FastAPI:
     """The web app: loads the relation model from ``model_dir`` now and opens ``store_path`` read-only.
 
     ``tagger`` finds mentions in text that has none (built with `relnet.mentions.get_tagger`);
-    ``tagger_name`` is what the page shows for it.
+    ``tagger_name`` is what the page shows for it; ``backend`` runs the relation model (`relnet.model.backends`).
     """
     from relnet.model.classifier import RelationClassifier
     from relnet.views.html import _vis_assets
 
-    classifier = RelationClassifier.load(model_dir)
+    classifier = RelationClassifier.load(model_dir, backend)
     analyser = Analyser(classifier, tagger)
     explorer = Explorer(store_path) if store_path is not None else None
     vis_js, vis_css = _vis_assets()

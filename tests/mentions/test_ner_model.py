@@ -186,8 +186,9 @@ def test_ner_train_save_load_tag(
     assert all(tagged.text[m.start : m.end] == m.text and m.kind in ("CHEMICAL", "GENE") for m in tagged.mentions)
     gold = {(m.start, m.end, m.kind) for m in doc.mentions}
     assert {(m.start, m.end, m.kind) for m in tagged.mentions} == gold  # memorised (F1 1.0 above)
-    int8_tagged = tagger.quantized().tag(doc.with_annotations((), ()))
-    assert {(m.start, m.end, m.kind) for m in int8_tagged.mentions} == gold  # int8 keeps the decisions
+    for backend in ("onnx", "int8", "bf16"):  # the memorised decisions survive every backend
+        fast = TransformerTagger.load(tmp_path / "ner/best", backend=backend)
+        assert {(m.start, m.end, m.kind) for m in fast.tag(doc.with_annotations((), ())).mentions} == gold, backend
     assert tagger.tag_many([Document("empty", ""), Document("blank", "  \n ")]) == [
         Document("empty", ""), Document("blank", "  \n ")
     ]  # fmt: skip

@@ -186,39 +186,41 @@ def test_pipeline_tags_in_batches_where_the_tagger_can(tmp_path: Path) -> None:
     assert tagger.batches == [2, 3] and summary.mentions == 4 + 5 * 2
 
 
-@pytest.mark.parametrize("int8_ner", [False, True])
-def test_mine_files_quantises_the_tagger_only_when_asked(
-    int8_ner: bool, tmp_path: Path, tiny_classifier: RelationClassifier, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("backend", "ner_backend", "expected"), [("int8", None, "int8"), ("int8", "fp32", "fp32")])
+def test_mine_files_runs_the_tagger_on_the_chosen_backend(
+    backend: str,
+    ner_backend: str | None,
+    expected: str,
+    tmp_path: Path,
+    tiny_classifier: RelationClassifier,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import relnet.mentions as mentions
     from relnet.mining import pipeline
 
     lexicon = LexiconTagger({"drug5": CHEMICAL, "GENE1": GENE})
+    asked: list[str] = []
 
-    class Quantisable:
-        int8 = False
+    class Tagger:
+        def __init__(self, backend: str) -> None:
+            self.backend = backend
 
         def tag(self, doc: Document) -> Document:
             return lexicon.tag(doc)
 
-        def quantized(self) -> Quantisable:
-            fast = Quantisable()
-            fast.int8 = True
-            return fast
-
-    used: list[Quantisable] = []
-
-    def spy_mine(docs, tagger, *args, **kwargs):
-        used.append(tagger)
+    def spy_mine(docs, tagger, classifier, *args, **kwargs):
+        asked.extend([tagger.backend, classifier.backend, kwargs["model_id"], kwargs["tagger_id"]])
         return pipeline.MiningSummary()
 
-    monkeypatch.setattr(mentions, "get_tagger", lambda name, **_: Quantisable())
+    monkeypatch.setattr(mentions, "get_tagger", lambda name, backend="fp32", **_: Tagger(backend))
     monkeypatch.setattr(pipeline, "mine", spy_mine)
     (tmp_path / "in.txt").write_text("p1\tThe drug5 inhibits GENE1.\n")
     model = tiny_classifier.save(tmp_path / "model")
-    pipeline.mine_files(tmp_path / "in.txt", model, tmp_path / "s.sqlite", tagger="transformer", int8=True,
-                        int8_ner=int8_ner, progress=False)  # fmt: skip
-    assert used[0].int8 is int8_ner
+    pipeline.mine_files(tmp_path / "in.txt", model, tmp_path / "s.sqlite", tagger="transformer", backend=backend,
+                        ner_backend=ner_backend, progress=False)  # fmt: skip
+    tagger_backend, model_backend, model_id, tagger_id = asked
+    assert (tagger_backend, model_backend) == (expected, "int8")
+    assert model_id.endswith("+int8") and tagger_id.endswith("+int8") == (expected == "int8")
 
 
 def test_mine_files_records_the_tagger_and_its_decoding_in_the_run(

@@ -94,3 +94,24 @@ def test_loop_leak_filter_refuses_training_on_the_dev_split(
     config.dev = str(split_dir)  # every training document is a dev document: nothing may be trained on
     with pytest.raises(RelnetError, match="no training"):
         run_training(config)
+
+
+def test_loop_bf16_training_overfits_a_handful(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from relnet.model import backends
+
+    # as on a CPU with native bf16 (elsewhere oneDNN emulates bf16: slower, same arithmetic)
+    monkeypatch.setattr(backends, "cpu_info", lambda: backends.CpuInfo("test", frozenset({"avx512_bf16"})))
+    # dev_dir holds the training texts under other ids: a model that learns at all memorises them
+    config = _config(tmp_path / "run", split_dir, tiny_encoder, precision="bf16")
+    config.epochs, config.lr, config.patience, config.warmup_ratio, config.dropout = 25, 3e-3, 25, 0.0, 0.0
+    result = run_training(config)
+    history = json.loads((tmp_path / "run/history.json").read_text())
+    assert {e["precision"] for e in history} == {"bf16"} and result["micro_f1"] == 1.0
+    assert set(history[0]["profile_seconds"]) == {"tokenize", "collate", "forward", "backward", "optimizer"}
+
+
+def test_config_rejects_an_unknown_precision() -> None:
+    with pytest.raises(RelnetError, match="precision must be one of"):
+        TrainConfig(precision="fp8")

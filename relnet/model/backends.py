@@ -1,0 +1,304 @@
+"""Where a model's forward pass runs: PyTorch fp32 or bf16 autocast, ONNX Runtime fp32 or int8.
+
+Both trained models (the relation classifier and the NER tagger) run through a `Runner`: a callable from
+a batch of int64 tensors (``input_ids``, ``attention_mask``, …) to float32 logits. Backends:
+
+- ``fp32``: PyTorch, as trained.
+- ``bf16``: PyTorch under ``torch.autocast`` (bfloat16 matmuls, fp32 elsewhere). Fast only where the CPU
+  computes bf16 natively (AMX, AVX-512 BF16); elsewhere oneDNN emulates it and it is slower than fp32.
+- ``onnx``: ONNX Runtime, fp32, full graph optimisations; the graph is exported into the model folder.
+- ``int8``: ONNX Runtime with dynamic int8 quantisation (per-channel weights, activations quantised per
+  batch; VNNI/AMX int8 kernels where present).
+- ``auto``: the fastest backend measured on this kind of CPU whose F1 stayed within 0.005 of fp32
+  (docs/results.md §11): see `resolve_backend`.
+
+A backend the machine cannot run (bf16 without bf16 instructions, ONNX without onnxruntime) falls back to
+fp32 with a one-line notice, never an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import platform
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import torch
+from torch import nn
+
+from relnet.errors import RelnetError
+
+log = logging.getLogger("relnet")
+
+BACKENDS = ("auto", "fp32", "bf16", "onnx", "int8")
+PRECISIONS = ("auto", "fp32", "bf16")  # training
+LOSSY = ("bf16", "int8")  # backends whose predictions may differ from fp32 beyond rounding
+ONNX_DIR = "onnx"
+OPSET = 17
+
+
+# -- the machine -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CpuInfo:
+    """The CPU model and the instruction-set flags that decide the backends (from /proc/cpuinfo)."""
+
+    model: str
+    flags: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def amx(self) -> bool:
+        return "amx_bf16" in self.flags
+
+    @property
+    def avx512_bf16(self) -> bool:
+        return "avx512_bf16" in self.flags
+
+    @property
+    def int8_dot(self) -> bool:
+        """Hardware int8 dot products (AVX-512 VNNI, AVX-VNNI or AMX)."""
+        return bool({"avx512_vnni", "avx_vnni", "amx_int8"} & self.flags)
+
+    @property
+    def native_bf16(self) -> bool:
+        return self.amx or self.avx512_bf16
+
+    def to_json(self) -> dict:
+        wanted = ("amx_bf16", "amx_int8", "amx_tile", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx512f", "avx2")
+        return {"model": self.model, "flags": [f for f in wanted if f in self.flags], "cores": cores()}
+
+
+@functools.cache
+def cpu_info() -> CpuInfo:
+    model, flags = platform.processor() or platform.machine(), frozenset[str]()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name" and model in ("", platform.machine(), platform.processor()):
+                model = value.strip()
+            elif key.strip() == "flags" and not flags:
+                flags = frozenset(value.split())
+    except OSError:  # not Linux: no flags, so bf16 stays off and auto picks fp32/onnx
+        pass
+    return CpuInfo(model, flags)
+
+
+def cores() -> int:
+    """Cores this process may use (the affinity mask, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def onnx_available() -> bool:
+    return importlib.util.find_spec("onnxruntime") is not None and importlib.util.find_spec("onnx") is not None
+
+
+def set_threads(threads: int = 0) -> int:
+    """One intra-op pool sized to the cores (or ``threads``) for PyTorch; returns the count (ONNX Runtime's
+    sessions take the same)."""
+    n = threads or cores()
+    torch.set_num_threads(n)
+    return n
+
+
+# -- choosing ----------------------------------------------------------------------------------
+def resolve_backend(name: str, cpu: CpuInfo | None = None) -> str:
+    """``auto`` → the measured choice for this CPU; an unrunnable backend → ``fp32`` with a notice.
+
+    Measured (docs/results.md §11): on AMX CPUs bf16 autocast is the fastest within 0.005 F1; elsewhere
+    ONNX Runtime fp32 (int8 is faster still but loses more than 0.005 F1, so it stays an explicit choice).
+    """
+    if name not in BACKENDS:
+        raise RelnetError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    cpu = cpu or cpu_info()
+    if name == "auto":
+        if cpu.amx and torch.backends.mkldnn.is_available():
+            return "bf16"
+        return "onnx" if onnx_available() else "fp32"
+    if name == "bf16" and not (cpu.native_bf16 and torch.backends.mkldnn.is_available()):
+        log.warning("notice: this CPU (%s) has no bf16 instructions; running fp32 instead", cpu.model)
+        return "fp32"
+    if name in ("onnx", "int8") and not onnx_available():
+        log.warning("notice: onnxruntime is not installed (pip install onnxruntime onnx); running fp32 instead")
+        return "fp32"
+    return name
+
+
+def resolve_precision(name: str, cpu: CpuInfo | None = None) -> str:
+    """Training precision: ``auto`` → bf16 where the CPU has native bf16, else fp32; bf16 without → fp32."""
+    if name not in PRECISIONS:
+        raise RelnetError(f"unknown precision {name!r}; choose one of {', '.join(PRECISIONS)}")
+    cpu = cpu or cpu_info()
+    native = cpu.native_bf16 and torch.backends.mkldnn.is_available()
+    if name == "auto":
+        return "bf16" if native else "fp32"
+    if name == "bf16" and not native:
+        log.warning("notice: this CPU (%s) has no bf16 instructions; training in fp32 instead", cpu.model)
+        return "fp32"
+    return name
+
+
+def autocast(precision: str) -> torch.autocast:
+    """The context a forward pass runs in: bf16 autocast (weights stay fp32) or a no-op for fp32."""
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
+# -- runners -----------------------------------------------------------------------------------
+Batch = dict[str, torch.Tensor]
+
+
+class Runner(Protocol):
+    backend: str
+
+    def __call__(self, batch: Batch) -> torch.Tensor:
+        """Float32 logits for a batch of int64 inputs."""
+        ...
+
+
+class TorchRunner:
+    """PyTorch forward, fp32 or under bf16 autocast. ``forward(batch) → logits`` is the model's own call."""
+
+    def __init__(self, forward: Callable[[Batch], torch.Tensor], backend: str = "fp32") -> None:
+        self.forward = forward
+        self.backend = backend
+
+    def __call__(self, batch: Batch) -> torch.Tensor:
+        with torch.inference_mode(), autocast(self.backend):
+            return self.forward(batch).float()
+
+
+class OnnxRunner:
+    """An ONNX Runtime session on the CPU with one intra-op pool (threads = cores unless given)."""
+
+    def __init__(self, path: str | Path, backend: str, threads: int = 0) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or cores()
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3  # warnings about unused initialisers are noise
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.inputs = [i.name for i in self.session.get_inputs()]
+        self.backend = backend
+        self.path = Path(path)
+
+    def __call__(self, batch: Batch) -> torch.Tensor:
+        feeds = {name: batch[name].numpy() for name in self.inputs}
+        return torch.from_numpy(self.session.run(None, feeds)[0]).float()
+
+
+# -- export ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OnnxSpec:
+    """How to export one model: input names (all int64), which have a sequence axis, the output name."""
+
+    inputs: tuple[str, ...]
+    sequence_inputs: tuple[str, ...]
+    output: str = "logits"
+    output_has_sequence: bool = False
+
+
+def weights_digest(folder: str | Path, files: tuple[str, ...]) -> str:
+    """A content hash of a model folder's weight and config files (what an exported graph was made from)."""
+    h = hashlib.sha256()
+    for name in files:
+        path = Path(folder) / name
+        if path.is_file():
+            h.update(name.encode())
+            with path.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    h.update(block)
+    return h.hexdigest()[:16]
+
+
+def export_onnx(module: nn.Module, example: Batch, spec: OnnxSpec, path: Path) -> Path:
+    """Trace ``module(**inputs) → logits`` to an ONNX graph with dynamic batch and sequence axes."""
+    import warnings
+
+    axes = {n: ({0: "batch", 1: "sequence"} if n in spec.sequence_inputs else {0: "batch"}) for n in spec.inputs}
+    axes[spec.output] = {0: "batch", 1: "sequence"} if spec.output_has_sequence else {0: "batch"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    module = module.eval()
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # tracer warnings about Python control flow on shapes: checked by tests
+        torch.onnx.export(
+            module, tuple(example[n] for n in spec.inputs), str(tmp), input_names=list(spec.inputs),
+            output_names=[spec.output], dynamic_axes=axes, opset_version=OPSET, dynamo=False,
+        )  # fmt: skip
+    tmp.replace(path)  # an interrupted export never leaves a half-written graph behind
+    return path
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path, exclude: tuple[str, ...] = ()) -> Path:
+    """Dynamic int8 quantisation of an exported graph: per-channel int8 weights, activations quantised per batch.
+
+    ``exclude``: node-name substrings kept in fp32 (e.g. the classifier head, where a measurement shows a loss).
+    """
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    nodes = [n.name for n in onnx.load(str(fp32_path), load_external_data=False).graph.node]
+    skip = [n for n in nodes if any(x in n for x in exclude)]
+    tmp = int8_path.with_suffix(".tmp")
+    quantize_dynamic(
+        str(fp32_path), str(tmp), per_channel=True, weight_type=QuantType.QInt8,
+        op_types_to_quantize=["MatMul", "Gemm"], nodes_to_exclude=skip,
+    )  # fmt: skip
+    tmp.replace(int8_path)
+    return int8_path
+
+
+def onnx_graph(
+    folder: str | Path,
+    backend: str,
+    make_module: Callable[[], nn.Module],
+    example: Callable[[], Batch],
+    spec: OnnxSpec,
+    digest_files: tuple[str, ...],
+    int8_exclude: tuple[str, ...] = (),
+) -> Path:
+    """The ONNX graph of a model folder for ``backend`` (``onnx`` or ``int8``), exported on first use.
+
+    Graphs live in ``FOLDER/onnx/`` with ``export.json`` naming the weights' hash; changed weights mean a new
+    export. A read-only model folder exports into the temp folder instead (keyed by the same hash).
+    """
+    digest = weights_digest(folder, digest_files)
+    target = Path(folder) / ONNX_DIR
+    if not _writable(target):
+        target = Path(tempfile.gettempdir()) / "relnet-onnx" / digest
+    record = target / "export.json"
+    fp32, int8 = target / "model.onnx", target / "model.int8.onnx"
+    current = json.loads(record.read_text()) if record.is_file() else {}
+    if current.get("weights") != digest or not fp32.is_file():
+        log.info("exporting %s to ONNX (%s)", folder, fp32)
+        export_onnx(make_module(), example(), spec, fp32)
+        int8.unlink(missing_ok=True)
+        current = {"weights": digest, "opset": OPSET, "torch": torch.__version__}
+        record.write_text(json.dumps(current, indent=2))
+    if backend == "int8" and (not int8.is_file() or current.get("int8_exclude") != list(int8_exclude)):
+        log.info("quantising %s to int8", fp32)
+        quantize_int8(fp32, int8, int8_exclude)
+        record.write_text(json.dumps({**current, "int8_exclude": list(int8_exclude)}, indent=2))
+    return int8 if backend == "int8" else fp32
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+        return True
+    except OSError:
+        return False

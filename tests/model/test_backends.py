@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from relnet.corpus import read_documents
+from relnet.errors import RelnetError
+from relnet.examples.candidates import examples_from_documents
+from relnet.examples.labels import get_scheme
+from relnet.model import backends
+from relnet.model.backends import CpuInfo, resolve_backend, resolve_precision
+from relnet.model.classifier import RelationClassifier
+from relnet.model.encoder import PairEncoder
+
+PLAIN = CpuInfo("Old CPU", frozenset({"avx2"}))
+ZEN4 = CpuInfo("AMD EPYC", frozenset({"avx512f", "avx512_bf16", "avx512_vnni"}))
+SAPPHIRE = CpuInfo("Intel Xeon", frozenset({"avx512f", "avx512_bf16", "amx_bf16", "amx_int8", "amx_tile"}))
+
+
+def test_backends_cpu_without_bf16_falls_back_with_a_notice(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="relnet"):
+        assert resolve_backend("bf16", PLAIN) == "fp32"
+        assert resolve_precision("bf16", PLAIN) == "fp32"
+    notices = [r.getMessage() for r in caplog.records]
+    assert len(notices) == 2 and all("Old CPU" in n and "no bf16" in n for n in notices)
+    assert resolve_backend("bf16", ZEN4) == "bf16" and resolve_precision("bf16", SAPPHIRE) == "bf16"
+
+
+def test_backends_auto_picks_by_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert resolve_backend("auto", SAPPHIRE) == "bf16"
+    assert resolve_backend("auto", ZEN4) == "onnx"  # measured: bf16 autocast gains less than ONNX Runtime there
+    assert resolve_precision("auto", ZEN4) == "bf16" and resolve_precision("auto", PLAIN) == "fp32"
+    monkeypatch.setattr(backends, "onnx_available", lambda: False)
+    assert resolve_backend("auto", PLAIN) == "fp32" and resolve_backend("int8", PLAIN) == "fp32"
+
+
+def test_backends_reject_unknown_names() -> None:
+    with pytest.raises(RelnetError, match="unknown backend 'fp16'"):
+        resolve_backend("fp16", PLAIN)
+    with pytest.raises(RelnetError, match="unknown precision 'int8'"):
+        resolve_precision("int8", PLAIN)
+
+
+def test_backends_cpu_info_reads_this_machine() -> None:
+    info = backends.cpu_info()
+    assert info.model and info.to_json()["cores"] >= 1
+
+
+@pytest.fixture(scope="module")
+def memorised(tiny_encoder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny classifier that has memorised the fixture's pairs (clear margins), saved once per module."""
+    from tests.conftest import write_split
+
+    split = write_split(tmp_path_factory.mktemp("split") / "training")
+    examples = list(examples_from_documents(read_documents(split), get_scheme("cpr")))
+    torch.manual_seed(0)
+    model = RelationClassifier(PairEncoder.from_pretrained(str(tiny_encoder), "tokens", 64),
+                               list(get_scheme("cpr").labels), dropout=0.0, meta={"scheme": "cpr"})  # fmt: skip
+    batch = model.encoder.collate(model.encoder.tokenize(examples))
+    y = torch.tensor([model.label2id[e.label] for e in examples])
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    for _ in range(60):
+        torch.nn.functional.cross_entropy(model(**batch), y).backward()
+        opt.step()
+        opt.zero_grad()
+    return model.save(tmp_path_factory.mktemp("memorised") / "m")
+
+
+def _trained(memorised: Path, split_dir: Path, folder: Path) -> tuple[RelationClassifier, list]:
+    """A fresh copy of the memorised model in ``folder`` (tests write graphs into it) and the fixture's pairs."""
+    shutil.copytree(memorised, folder)
+    examples = list(examples_from_documents(read_documents(split_dir), get_scheme("cpr")))
+    return RelationClassifier.load(folder), examples
+
+
+def test_backends_onnx_logits_equal_pytorch(memorised: Path, split_dir: Path, tmp_path: Path) -> None:
+    model, examples = _trained(memorised, split_dir, tmp_path / "m")
+    onnx = RelationClassifier.load(tmp_path / "m", "onnx")
+    assert onnx.backend == "onnx" and (tmp_path / "m/onnx/model.onnx").is_file()
+    feats = model.encoder.tokenize(examples)
+    batch = model.encoder.collate(feats)  # rows of different lengths: padding is in the graph's inputs
+    assert batch["attention_mask"].min() == 0
+    with torch.no_grad():
+        expected = model(**batch)
+    assert torch.allclose(onnx.runner(batch), expected, atol=1e-4)
+    assert torch.allclose(onnx.predict_proba(examples), model.predict_proba(examples), atol=1e-4)
+
+
+def test_backends_export_is_reused_until_the_weights_change(memorised: Path, split_dir: Path, tmp_path: Path) -> None:
+    model, examples = _trained(memorised, split_dir, tmp_path / "m")
+    graph = tmp_path / "m/onnx/model.onnx"
+    RelationClassifier.load(tmp_path / "m", "onnx")
+    first = graph.stat().st_mtime_ns
+    RelationClassifier.load(tmp_path / "m", "onnx")
+    assert graph.stat().st_mtime_ns == first  # same weights: no second export
+    with torch.no_grad():
+        model.head.bias.add_(1.0)
+    model.save(tmp_path / "m")
+    changed = RelationClassifier.load(tmp_path / "m", "onnx")
+    assert graph.stat().st_mtime_ns != first  # new weights: a new graph, which predicts with them
+    assert torch.allclose(changed.predict_proba(examples), model.predict_proba(examples), atol=1e-4)
+
+
+@pytest.mark.parametrize("backend", ["fp32", "bf16", "onnx", "int8"])
+def test_backends_agree_in_label_with_fp32(backend: str, memorised: Path, split_dir: Path, tmp_path: Path) -> None:
+    model, examples = _trained(memorised, split_dir, tmp_path / "m")
+    fast = RelationClassifier.load(tmp_path / "m", backend)
+    assert [p.label for p in fast.predict(examples)] == [e.label for e in examples]
+    assert [p.label for p in model.predict(examples)] == [e.label for e in examples]
+    if backend == "int8":
+        assert (tmp_path / "m/onnx/model.int8.onnx").is_file()
+        again = RelationClassifier.load(tmp_path / "m", "int8")  # the quantised graph loads from the folder
+        assert torch.equal(again.predict_proba(examples), fast.predict_proba(examples))
+
+
+def test_backends_read_only_model_folder_exports_to_temp(
+    memorised: Path, split_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _trained(memorised, split_dir, tmp_path / "m")
+    monkeypatch.setattr(backends, "_writable", lambda folder: "relnet-onnx" in str(folder))
+    monkeypatch.setattr(backends.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    model = RelationClassifier.load(tmp_path / "m", "onnx")
+    assert model.runner.path.parent.parent == tmp_path / "tmp/relnet-onnx"  # type: ignore[union-attr]
+    assert not (tmp_path / "m/onnx").exists()
+
+
+def test_backends_onnx_needs_a_saved_model(tiny_encoder: Path) -> None:
+    model = RelationClassifier(PairEncoder.from_pretrained(str(tiny_encoder), "tokens", 64), ["false", "CPR:3"])
+    with pytest.raises(RelnetError, match="ONNX backends need a saved model"):
+        model.use_backend("onnx")
