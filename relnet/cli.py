@@ -497,6 +497,61 @@ def ensemble(
     typer.echo(result["text"])
 
 
+# -- backends: export / bench (issue 12) ----------------------------------------------------------
+@app.command()
+def export(
+    model: Annotated[Path, typer.Argument(help="a relation model folder (…/best) or an NER model folder")],
+    int8: Annotated[bool, typer.Option(help="also write the int8-quantised graph")] = True,
+) -> None:
+    """Export a model folder to ONNX (MODEL/onnx/model.onnx, and model.int8.onnx); `--backend onnx|int8` then
+    loads them (and exports on first use where this was not run)."""
+    _setup_logging()
+    from relnet.mentions.ner_model import META_FILE as NER_META
+    from relnet.mentions.ner_model import TransformerTagger
+    from relnet.model.classifier import RelationClassifier
+
+    try:
+        load = TransformerTagger.load if (model / NER_META).is_file() else RelationClassifier.load
+        for backend in ("onnx", "int8") if int8 else ("onnx",):
+            loaded = load(model, backend=backend)
+            typer.echo(f"{backend}: {loaded.runner.path}")  # type: ignore[union-attr]
+    except RelnetError as err:
+        _fail(err)
+
+
+@app.command()
+def bench(
+    model: Annotated[Path | None, typer.Option(help="a relation model folder (…/best)")] = None,
+    ner_model: Annotated[Path | None, typer.Option(help="an NER model folder")] = None,
+    split: Annotated[Path, typer.Option(help="the split measured on")] = DATA / "chemprot/original/development",
+    train_split: Annotated[Path, typer.Option(help="training data of the training measurement")] = DATA
+    / "chemprot/original/training",
+    backend: Annotated[
+        list[str] | None, typer.Option("--backend", help="a backend to measure (repeat); default: all")
+    ] = None,
+    pairs: Annotated[int, typer.Option(help="relation pairs (the first abstracts' candidates)")] = 2000,
+    abstracts: Annotated[int, typer.Option(help="abstracts for NER and end-to-end mining")] = 200,
+    train_steps: Annotated[int, typer.Option(help="training steps per precision (0: no training measurement)")] = 200,
+    threads: Annotated[int, typer.Option(help="intra-op threads (0 = the cores this process may use)")] = 0,
+    output: Annotated[Path, typer.Option(help="folder for bench.json and bench.txt")] = Path("runs/bench"),
+) -> None:
+    """Every backend this CPU runs, side by side on the same data: pairs/s, NER and mining abstracts/s, ratios
+    to fp32, F1 of each, peak RSS; training examples/s per precision."""
+    _setup_logging()
+    from relnet.benchmark import BenchConfig, run_bench
+
+    try:
+        config = BenchConfig(
+            str(split), str(train_split), str(model) if model else None, str(ner_model) if ner_model else None,
+            backend or ["fp32", "bf16", "onnx", "int8"], pairs, abstracts, train_steps=train_steps, threads=threads,
+        )  # fmt: skip
+        report = run_bench(config, output)
+    except RelnetError as err:
+        _fail(err)
+    typer.echo(report["text"])
+    typer.echo(f"→ {output / 'bench.json'}, {output / 'bench.txt'}")
+
+
 def main() -> None:
     try:
         app()

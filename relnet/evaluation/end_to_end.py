@@ -17,11 +17,12 @@ from relnet.store.sqlite import RelationStore
 
 
 def score_store(
-    store_path: str | Path, split: str | Path, model_id: str | None = None
+    store_path: str | Path, split: str | Path, model_id: str | None = None, documents: set[str] | None = None
 ) -> tuple[OfficialScore, dict[str, int]]:
     """Official P/R/F1 of the store's relations on ``split``, and how many relations could not be mapped.
 
     A store that several models mined into is scored for one of them: ``model_id`` (required then).
+    ``documents``: score these documents of the split only (a store mined from part of it).
     """
     gold_path = find_chemprot_files(split).gold_standard
     if gold_path is None:
@@ -41,4 +42,6 @@ def score_store(
             unmapped += 1
             continue
         predicted.add((doc_id, group, chem, gene))
-    return official_score(predicted, read_gold_standard(gold_path)), {"relations": len(rows), "unmapped": unmapped}
+    gold = {t for t in read_gold_standard(gold_path) if documents is None or t[0] in documents}
+    predicted = {t for t in predicted if documents is None or t[0] in documents}
+    return official_score(predicted, gold), {"relations": len(rows), "unmapped": unmapped}
