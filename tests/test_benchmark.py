@@ -19,8 +19,8 @@ def _relation_model(folder: Path) -> Path:
     tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
     config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
                         intermediate_size=64)  # fmt: skip
-    clf = RelationClassifier(PairEncoder.from_config(tok, config, "tokens", 64),
-                             ["false", "CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"], meta={"scheme": "cpr"})  # fmt: skip
+    labels = ["false", "CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"]
+    clf = RelationClassifier(PairEncoder.from_config(tok, config, "tokens", 64), labels, meta={"scheme": "cpr"})
     with torch.no_grad():  # every pair → CPR:4 by a wide margin: every backend agrees
         clf.head.weight.zero_()
         clf.head.bias.copy_(torch.tensor([0.0, 0.0, 10.0, 0.0, 0.0, 0.0]))
@@ -37,8 +37,14 @@ def _ner_model(folder: Path) -> Path:
     space = TagSpace(("CHEMICAL", "GENE"), "flat")
     torch.manual_seed(0)
     model = AutoModelForTokenClassification.from_config(
-        BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                   intermediate_size=64, num_labels=len(space.labels))  # fmt: skip
+        BertConfig(
+            vocab_size=len(tok),
+            hidden_size=32,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            intermediate_size=64,
+            num_labels=len(space.labels),
+        )  # fmt: skip
     )
     TransformerTagger(model, tok, {"labels": space.labels, "types": list(space.types), "tagging": "flat",
                                    "max_length": 64}).save(folder)  # fmt: skip
