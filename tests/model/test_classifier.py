@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 import torch
 
 from relnet.corpus import read_documents
@@ -36,6 +38,26 @@ def test_classifier_window_keeps_both_markers_when_truncating(tiny_encoder: Path
     (f,) = enc.tokenize([ex])
     tokens = enc.tokenizer.convert_ids_to_tokens(f.input_ids)
     assert len(f.input_ids) == 64 and tokens[f.head_index] == "@" and tokens[f.tail_index] == "#"
+
+
+@pytest.mark.parametrize("chemical_first", [True, False])
+def test_classifier_markers_further_apart_than_the_window_are_both_pooled(
+    chemical_first: bool, tiny_encoder: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from relnet.data import Example, Span
+
+    words = ["aspirin", *["filler"] * 150, "COX-2"] if chemical_first else ["COX-2", *["filler"] * 150, "aspirin"]
+    text = " ".join(words) + " ends here."
+    chem, gene = text.index("aspirin"), text.index("COX-2")
+    ex = Example("d", text, Span(chem, chem + 7), Span(gene, gene + 5), "false")
+    enc = _tiny(tiny_encoder).encoder
+    with caplog.at_level(logging.INFO, logger="relnet"):
+        (f,) = enc.tokenize([ex])
+    tokens = enc.tokenizer.convert_ids_to_tokens(f.input_ids)
+    assert len(f.input_ids) == 64 and tokens[f.head_index] == "@" and tokens[f.tail_index] == "#"
+    after = {i: enc.tokenizer.decode(f.input_ids[i : i + 9]) for i in (f.head_index, f.tail_index)}
+    assert "aspirin" in after[f.head_index] and "cox - 2" in after[f.tail_index]  # each marker with its mention
+    assert "1 of 1 pairs have markers over 62 tokens apart" in caplog.text
 
 
 def test_classifier_overfits_a_handful(tiny_encoder: Path, split_dir: Path) -> None:
