@@ -26,14 +26,15 @@ import torch
 
 from relnet.errors import RelnetError
 from relnet.model.backends import BACKENDS, cpu_info, onnx_available, resolve_backend, resolve_precision, set_threads
+from relnet.paths import data_path
 
 log = logging.getLogger("relnet")
 
 
 @dataclass
 class BenchConfig:
-    split: str = "../shared/data/chemprot/original/development"
-    train_split: str = "../shared/data/chemprot/original/training"
+    split: str = field(default_factory=lambda: data_path("chemprot/original/development"))
+    train_split: str = field(default_factory=lambda: data_path("chemprot/original/training"))
     model: str | None = None  # a relation model folder (…/best)
     ner_model: str | None = None  # an NER model folder
     backends: list[str] = field(default_factory=lambda: ["fp32", "bf16", "onnx", "int8"])

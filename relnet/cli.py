@@ -16,12 +16,13 @@ from typing import Annotated
 import typer
 
 from relnet.errors import RelnetError
+from relnet.paths import data_dir
 
 app = typer.Typer(help="relnet: chemical–protein relation extraction and networks.", no_args_is_help=True)
 corpus_app = typer.Typer(help="Inspect corpora.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
-DATA = Path("../shared/data")
+DATA = data_dir()
 _TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list[str]": list[str]}
 
 
@@ -55,6 +56,8 @@ def _field_params(config_cls) -> list[inspect.Parameter]:
     params = []
     for f in fields(config_cls):
         default = f.default if f.default is not MISSING else None
+        if f.default_factory is not MISSING:
+            default = f.default_factory()
         params.append(
             inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, annotation=_TYPES[str(f.type)] | None,
                               default=typer.Option(None, help=f"{f.metadata.get('help', '')} [default: {default}]"))
@@ -63,7 +66,14 @@ def _field_params(config_cls) -> list[inspect.Parameter]:
 
 
 def _overrides(kwargs: dict) -> dict:
-    return {k: v for k, v in kwargs.items() if v is not None and v != []}
+    """The flags given on the command line. A list flag given as ``""`` (``--extra-train ""``) empties the list
+    (the preset's value is replaced by nothing); a list flag not given keeps the preset's."""
+    out = {}
+    for key, value in kwargs.items():
+        if value is None or value == []:
+            continue
+        out[key] = [x for x in value if x] if isinstance(value, list) else value
+    return out
 
 
 def _option(name: str, annotation, default, *decls: str, help: str) -> inspect.Parameter:
@@ -183,6 +193,7 @@ def evaluate_mining(
     """Official document-level score of mined relations (predicted or gold mentions) against a split."""
     _setup_logging()
     from relnet.evaluation.end_to_end import score_store
+    from relnet.evaluation.official import format_ratio
 
     try:
         result, counts = score_store(store, split, relations_model)
@@ -192,7 +203,7 @@ def evaluate_mining(
     if output:
         output.write_text(json.dumps(payload, indent=2))
     typer.echo(
-        f"official P {result.precision:.4f} R {result.recall:.4f} F1 {result.f1:.4f} (tp {result.tp}, "
+        f"official P {format_ratio(result.precision)} R {result.recall:.4f} F1 {result.f1:.4f} (tp {result.tp}, "
         f"fp {result.fp}, fn {result.fn}; {counts['unmapped']} relations on spans that are not gold mentions)"
     )
 
@@ -296,6 +307,9 @@ def mine(
     backend: BackendOpt = "auto",
     ner_backend: Annotated[str | None, typer.Option(help="the NER model's backend, if not --backend's")] = None,
     snap_words: SnapWordsOpt = True,
+    layout: Annotated[
+        str, typer.Option(help="plain text: blocks (documents separated by blank lines) | lines (one per line)")
+    ] = "blocks",
 ) -> None:
     """Find chemical–gene relations in INPUT and add them to --store (rerun to resume)."""
     _setup_logging()
@@ -305,7 +319,7 @@ def mine(
         summary = mine_files(
             input_path, model, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_model,
             use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size, backend=backend,
-            ner_backend=ner_backend, snap_words=snap_words,
+            ner_backend=ner_backend, snap_words=snap_words, layout=layout,
         )  # fmt: skip
     except RelnetError as err:
         _fail(err)
@@ -385,30 +399,39 @@ def network_html(
 
 
 # -- synth -----------------------------------------------------------------------------------
-@app.command()
-def synth(
-    train: Annotated[Path, typer.Option(help="the TRAINING split folder (the only split read)")],
-    out: Annotated[Path, typer.Option(help="folder for documents.jsonl, stats.json, …")],
-    family: Annotated[str, typer.Option(help="seed | realistic")] = "seed",
-    scheme: Annotated[str, typer.Option(help="cpr | fine | coarse5")] = "coarse5",
-    per_class: Annotated[int, typer.Option(help="examples per class")] = 10_000,
-    seed: Annotated[int, typer.Option(help="random seed")] = 13,
-    holdout_fraction: Annotated[float, typer.Option(help="share of entity names never used")] = 0.0,
-    balance: Annotated[str, typer.Option(help="uniform | train")] = "uniform",
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="also write scibert.jsonl (<< >> / [[ ]] markers)")] = False,
-    inspect_n: Annotated[int, typer.Option("--inspect", help="write inspect.md: N sentences per class, family")] = 0,
-    overwrite: Annotated[bool, typer.Option(help="replace a corpus already in --out")] = False,
-) -> None:
-    """Generate an artificial, class-balanced training corpus from the training split."""
-    _setup_logging()
-    from relnet.synth import SynthConfig, synth_to_folder
+def _synth_command():
+    """`relnet synth`, with every `SynthConfig` field as a typed flag."""
+    from relnet.synth import SynthConfig
 
-    try:
-        config = SynthConfig(str(train), family, scheme, per_class, seed, holdout_fraction, balance)
-        stats = synth_to_folder(config, out, jsonl=jsonl, inspect=inspect_n, overwrite=overwrite)
-    except RelnetError as err:
-        _fail(err)
-    typer.echo(json.dumps({"documents": stats["documents"], "classes": stats["classes"], "files": stats["files"]}))
+    def synth(**kwargs) -> None:
+        """Generate an artificial, class-balanced training corpus from the training split."""
+        _setup_logging()
+        from relnet.synth import synth_to_folder
+
+        out, jsonl, inspect_n, overwrite = (kwargs.pop(k) for k in ("out", "jsonl", "inspect_n", "overwrite"))
+        try:
+            overrides = _overrides(kwargs)
+            if "train" not in overrides:
+                raise RelnetError("--train is required: the TRAINING split folder the corpus is built from")
+            config = SynthConfig(**overrides)
+            stats = synth_to_folder(config, out, jsonl=jsonl, inspect=inspect_n, overwrite=overwrite)
+        except RelnetError as err:
+            _fail(err)
+        typer.echo(json.dumps({"documents": stats["documents"], "classes": stats["classes"], "files": stats["files"]}))
+
+    synth.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            _option("out", Path, ..., help="folder for documents.jsonl, stats.json, …"),
+            _option("jsonl", bool, False, "--jsonl", help="also write scibert.jsonl (<< >> / [[ ]] markers)"),
+            _option("inspect_n", int, 0, "--inspect", help="write inspect.md: N sentences per class, family"),
+            _option("overwrite", bool, False, help="replace a corpus already in --out"),
+            *_field_params(SynthConfig),
+        ]
+    )
+    return synth
+
+
+app.command("synth")(_synth_command())
 
 
 # -- serve -----------------------------------------------------------------------------------
@@ -455,8 +478,7 @@ def _pretrain_command():
 
         resume, overwrite, stop_at = kwargs.pop("resume"), kwargs.pop("overwrite"), kwargs.pop("stop_at_step")
         try:  # `--exclude-splits ""` means: exclude nothing
-            overrides = {k: [x for x in v if x] if isinstance(v, list) else v for k, v in _overrides(kwargs).items()}
-            config = PretrainConfig(**overrides)
+            config = PretrainConfig(**_overrides(kwargs))
             summary = run(config, resume=resume, overwrite=overwrite, stop_at=stop_at)
         except RelnetError as err:
             _fail(err)
@@ -495,6 +517,32 @@ def ensemble(
     except RelnetError as err:
         _fail(err)
     typer.echo(result["text"])
+
+
+@app.command()
+def score(
+    predictions: Annotated[Path, typer.Argument(help="a prediction file: PMID, CPR group, Arg1:Tn, Arg2:Tm (TSV)")],
+    gold: Annotated[Path, typer.Argument(help="the split's *_gold_standard.tsv")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
+) -> None:
+    """Score any system's prediction file as the BioCreative VI ChemProt kit does: micro P/R/F1 over CPR:3,4,5,6,9
+    and per group (repeated lines are false positives; fields trimmed, case-insensitive; other lines skipped)."""
+    _setup_logging()
+    from relnet.evaluation.official import format_ratio, score_prediction_file
+
+    try:
+        result = score_prediction_file(predictions, gold)
+    except RelnetError as err:
+        _fail(err)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2))
+        return
+    typer.echo(f"official (CPR:3,4,5,6,9): {result.overall.summary()}")
+    typer.echo(f"{'group':<8}{'P':>8}{'R':>8}{'F1':>8}{'tp':>7}{'fp':>7}{'fn':>7}")
+    for group, s in result.groups.items():
+        typer.echo(f"{group:<8}{format_ratio(s.precision):>8}{s.recall:>8.4f}{s.f1:>8.4f}{s.tp:>7}{s.fp:>7}{s.fn:>7}")
+    typer.echo(f"{result.lines} prediction lines; {result.skipped} skipped (not four fields), "
+               f"{result.other_groups} of other groups (not scored)")  # fmt: skip
 
 
 # -- backends: export / bench (issue 12) ----------------------------------------------------------

@@ -132,8 +132,9 @@ class Example:
     """One candidate pair in one sentence: the unit the relation classifier sees.
 
     ``text`` is the sentence (without markers); ``head``/``tail`` are the chemical and gene spans
-    inside it (for sources that do not say which is which, e.g. the SciBERT jsonl, head is the
-    first-marked mention and the kinds are ``ENTITY``). ``offset`` is where the sentence starts in
+    inside it (where a source does not say which is which and it cannot be decided, e.g. a SciBERT jsonl
+    pair that relnet/corpus/pair_typing.py cannot type, head is the first-marked mention and the kinds are
+    ``ENTITY``). ``offset`` is where the sentence starts in
     the document, so a prediction maps back to document offsets and mention ids.
     """
 

@@ -1,13 +1,16 @@
 """Plain text files → unannotated `Document`s: the first step of the mining path for raw text.
 
-Two layouts, told apart by the file itself (``layout="auto"``):
+Two layouts, chosen by the caller (never guessed from line breaks: hard-wrapped text, e.g. copied from a PDF,
+has one on every line):
 
-- ``lines``: one document per non-empty line;
-- ``blocks``: documents separated by blank lines; the lines of a block are joined with a space
-  (hard-wrapped abstracts are one paragraph, and a line break would force a sentence boundary).
+- ``blocks`` (the default): documents are separated by blank lines. A block is one document even when it is
+  wrapped over many lines; its text keeps the line breaks (as ``\\n``), so mention offsets index the text as
+  written, and the sentence splitter does not end a sentence at a single line break (relnet/text/sentences.py).
+- ``lines``: one document per non-empty line.
 
-A document may start with an id and a tab (``PMID<TAB>text``); otherwise its id is
-``<file stem>:<n>`` (n counts documents from 1). The mentions come later, from a tagger.
+A document may start with an id and a tab (``PMID<TAB>text``); otherwise its id is ``<file stem>:<n>`` (n
+counts documents from 1). In ``blocks``, a line that starts with an id and a tab also starts a new document,
+so files of ``PMID<TAB>text`` lines read the same in both layouts. The mentions come later, from a tagger.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ from pathlib import Path
 from relnet.data import Document
 from relnet.errors import InputError
 
-LAYOUTS = ("auto", "lines", "blocks")
+LAYOUTS = ("blocks", "lines")
 _ID = re.compile(r"^([^\t\s]+)\t(.*)$", re.S)
 
 
-def read_plaintext(path: str | Path, layout: str = "auto", source: str = "text") -> list[Document]:
-    """Read a UTF-8 text file into documents (no mentions, no relations)."""
+def read_plaintext(path: str | Path, layout: str = "blocks", source: str = "text") -> list[Document]:
+    """Read a UTF-8 text file into documents (no mentions, no relations), in ``layout`` (`LAYOUTS`)."""
     path = Path(path)
     if layout not in LAYOUTS:
         raise InputError(path, None, f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
@@ -33,8 +36,6 @@ def read_plaintext(path: str | Path, layout: str = "auto", source: str = "text")
         lines = path.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as err:
         raise InputError(path, None, f"not UTF-8 text ({err.reason} at byte {err.start})") from None
-    if layout == "auto":
-        layout = "blocks" if _has_blank_separator(lines) else "lines"
 
     # (first line number, text) of each document
     chunks: list[tuple[int, str]] = []
@@ -44,14 +45,14 @@ def read_plaintext(path: str | Path, layout: str = "auto", source: str = "text")
         block: list[str] = []
         first = 0
         for i, line in enumerate([*lines, ""], start=1):
+            if block and (not line.strip() or _ID.match(line)):
+                chunks.append((first, "\n".join(block).strip()))
+                block, first = [], 0
             if line.strip():
                 first = first or i
-                block.append(line.strip())
-            elif block:
-                chunks.append((first, " ".join(block)))
-                block, first = [], 0
+                block.append(line)
     if not chunks:
-        raise InputError(path, None, "no text found; expected one document per line or blank-line separated blocks")
+        raise InputError(path, None, "no text found; expected blank-line separated documents (or one per line)")
 
     docs: list[Document] = []
     seen: dict[str, int] = {}
@@ -65,9 +66,3 @@ def read_plaintext(path: str | Path, layout: str = "auto", source: str = "text")
         seen[doc_id] = lineno
         docs.append(Document(id=doc_id, text=text, source=source))
     return docs
-
-
-def _has_blank_separator(lines: list[str]) -> bool:
-    """True if a blank line sits between two non-empty lines."""
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    return any(b - a > 1 for a, b in zip(filled, filled[1:]))

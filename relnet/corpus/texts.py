@@ -2,7 +2,8 @@
 
 `read_texts` picks a reader by ``fmt`` or, with ``auto``, by the path: a folder is a ChemProt or
 DrugProt split (`relnet.corpus.read_documents`), ``.xml``/``.json`` is BioC, a file whose first
-line looks like ``PMID|t|…`` is PubTator, anything else is plain text.
+line looks like ``PMID|t|…`` is PubTator, anything else is plain text, read in a ``layout``
+(`relnet.corpus.plaintext`: blank-line separated ``blocks`` by default, or ``lines``).
 """
 
 from __future__ import annotations
@@ -31,10 +32,17 @@ def detect_format(path: str | Path) -> str:
     return "pubtator" if is_pubtator(first) else "text"
 
 
-def read_texts(path: str | Path, fmt: str = "auto") -> list[Document]:
-    """Read documents for mining; ChemProt/DrugProt and PubTator/BioC inputs keep their mentions."""
+def read_texts(path: str | Path, fmt: str = "auto", layout: str = "blocks") -> list[Document]:
+    """Read documents for mining; ChemProt/DrugProt and PubTator/BioC inputs keep their mentions.
+
+    ``layout`` applies to plain text only (`relnet.corpus.plaintext.LAYOUTS`).
+    """
+    from relnet.corpus.plaintext import LAYOUTS, read_plaintext
+
     if fmt not in FORMATS:
         raise InputError(path, None, f"unknown input format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if layout not in LAYOUTS:
+        raise InputError(path, None, f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     fmt = detect_format(path) if fmt == "auto" else fmt
     if fmt == "chemprot":
         from relnet.corpus import read_documents
@@ -48,6 +56,4 @@ def read_texts(path: str | Path, fmt: str = "auto") -> list[Document]:
         from relnet.corpus.bioc_io import read_bioc
 
         return read_bioc(path)
-    from relnet.corpus.plaintext import read_plaintext
-
-    return read_plaintext(path)
+    return read_plaintext(path, layout)

@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 from relnet.corpus import read_documents
+from relnet.data import CHEMICAL, GENE, Example
+from relnet.errors import log
 from relnet.evaluation.metrics import score
 from relnet.evaluation.official import prediction_tuples, score_split, write_predictions
 from relnet.evaluation.report import write_report
@@ -14,6 +16,34 @@ from relnet.examples.candidates import examples_from_documents
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.model.classifier import RelationClassifier
+
+
+def trained_marker_kinds(meta: dict) -> set[str] | None:
+    """The entity kinds a model's markers were trained with: typed (CHEMICAL, GENE) unless a training source
+    was a SciBERT jsonl, whose pairs may be untyped (then unknown: None). ``meta["marker_kinds"]`` wins if saved."""
+    if "marker_kinds" in meta:
+        return set(meta["marker_kinds"])
+    config = meta.get("config", {})
+    sources = [config.get("train", ""), *config.get("extra_train", [])]
+    if any(str(s).endswith(".jsonl") and not str(s).endswith("documents.jsonl") for s in sources):
+        return None
+    return {CHEMICAL, GENE}
+
+
+def warn_unseen_marker_kinds(meta: dict, examples: list[Example]) -> int:
+    """Log one warning when examples carry marker kinds the model was not trained with; return how many do."""
+    kinds = trained_marker_kinds(meta)
+    if kinds is None:
+        return 0
+    unseen = {k for e in examples for k in (e.head_kind, e.tail_kind)} - kinds
+    n = sum(e.head_kind in unseen or e.tail_kind in unseen for e in examples)
+    if n:
+        log.warning(
+            "%d of %d examples have entity markers of kinds %s, which the model was not trained with (it knows %s): "
+            "expect lower scores",
+            n, len(examples), ", ".join(sorted(unseen)), ", ".join(sorted(kinds)),
+        )  # fmt: skip
+    return n
 
 
 def evaluate_split(
@@ -35,6 +65,7 @@ def evaluate_split(
     if negative_keep is not None and scheme.negative is not None:
         model.set_negative_prior(scheme.negative, negative_keep)
     examples, _ = load_examples(split, scheme)
+    warn_unseen_marker_kinds(model.meta, examples)
     t0 = time.time()
     predicted = [p.label for p in model.predict(examples, batch_size, progress=True)]
     seconds = time.time() - t0
@@ -56,6 +87,7 @@ def predict_split(
     scheme = get_scheme(model.meta["scheme"])
     docs = read_documents(split)
     examples = list(examples_from_documents(docs, None))
+    warn_unseen_marker_kinds(model.meta, examples)
     predictions = model.predict(examples, batch_size, progress=True)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)

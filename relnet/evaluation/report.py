@@ -18,9 +18,7 @@ def write_report(
     folder.mkdir(parents=True, exist_ok=True)
     text = format_table(scores)
     if official is not None:
-        o = official
-        text += (f"\nofficial (document level, CPR:3,4,5,6,9): P {o.precision:.4f} R {o.recall:.4f} "
-                 f"F1 {o.f1:.4f} (tp {o.tp}, fp {o.fp}, fn {o.fn})")  # fmt: skip
+        text += f"\nofficial (document level, CPR:3,4,5,6,9): {official.summary()}"
     payload = {"scores": scores.to_json(), "official": official.to_json() if official else None, **(extra or {})}
     (folder / f"{name}.json").write_text(json.dumps(payload, indent=2))
     (folder / f"{name}.txt").write_text(text + "\n")

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from relnet.corpus.texts import read_texts
+from relnet.corpus.plaintext import LAYOUTS
+from relnet.corpus.texts import detect_format, read_texts
 from relnet.data import Document
 from relnet.errors import InputError, RelnetError
 from relnet.mentions import Tagger
@@ -35,14 +36,20 @@ def safe_name(filename: str | None, default: str = "input.txt") -> str:
     return name or default
 
 
-def read_text_bytes(data: bytes, name: str = "input.txt", fmt: str = "auto") -> list[Document]:
-    """Read ``data`` (plain text, PubTator or BioC) with the corpus readers, through a private temporary file.
+def read_text_bytes(
+    data: bytes, name: str = "input.txt", fmt: str = "auto", layout: str = "blocks"
+) -> tuple[list[Document], str]:
+    """Read ``data`` (plain text, PubTator or BioC) with the corpus readers, through a private temporary file;
+    return the documents and the format they were read in (``text``, ``pubtator`` or ``bioc``).
 
     ``name`` (made safe with `safe_name`) gives plain-text documents their ids (``<stem>:<n>``) and
-    BioC its flavour (``.json`` or ``.xml``); errors name it instead of the temporary path.
+    BioC its flavour (``.json`` or ``.xml``); errors name it instead of the temporary path. ``layout``
+    splits plain text into documents (`relnet.corpus.plaintext`: ``blocks`` by blank lines, or ``lines``).
     """
     if fmt not in INPUT_FORMATS:
         raise InputError(name, None, f"unknown input format {fmt!r}; choose one of {', '.join(INPUT_FORMATS)}")
+    if layout not in LAYOUTS:
+        raise InputError(name, None, f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     name = safe_name(name)
     if fmt == "bioc" and Path(name).suffix.lower() not in (".xml", ".json"):
         name = Path(name).stem + (".json" if data.lstrip()[:1] in (b"{", b"[") else ".xml")
@@ -50,7 +57,8 @@ def read_text_bytes(data: bytes, name: str = "input.txt", fmt: str = "auto") -> 
         path = Path(folder) / name
         path.write_bytes(data)
         try:
-            return read_texts(path, fmt)
+            fmt = detect_format(path) if fmt == "auto" else fmt
+            return read_texts(path, fmt, layout), fmt
         except InputError as err:
             raise InputError(name, err.line, err.message) from None
         except UnicodeDecodeError as err:

@@ -141,8 +141,12 @@ def mine_files(
     backend: str = "fp32",
     ner_backend: str | None = None,
     snap_words: bool = True,
+    layout: str = "blocks",
 ) -> MiningSummary:
     """`mine` from paths: read the input, load the model and tagger, open (or create) the store.
+
+    ``layout`` is how plain text splits into documents: ``blocks`` (blank-line separated; a hard-wrapped
+    abstract is one document) or ``lines`` (one per line); see `relnet.corpus.plaintext`.
 
     With a tagger, the input's own mentions are dropped unless ``use_gold_mentions`` (then the
     tagger only fills in documents without any); without one, the input's mentions are used.
@@ -150,12 +154,14 @@ def mine_files(
     reduced-precision backend (bf16, int8) predicts slightly differently, so the store records it with the model's
     id (``…/best+int8``) and the tagger's; ONNX fp32 agrees with PyTorch fp32 to 1e-5 and keeps the plain id.
     """
-    from relnet.corpus.texts import read_texts
+    from relnet.corpus.texts import detect_format, read_texts
     from relnet.mentions import get_tagger
     from relnet.model.backends import LOSSY, resolve_backend
     from relnet.model.classifier import RelationClassifier
 
-    docs = read_texts(input_path, fmt)
+    docs = read_texts(input_path, fmt, layout)
+    if (fmt if fmt != "auto" else detect_format(input_path)) == "text":
+        log.info("%s: %d documents read as plain text, layout %s", input_path, len(docs), layout)
     backend = resolve_backend(backend)
     ner_backend = resolve_backend(ner_backend or backend)
     ner = (

@@ -6,16 +6,18 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from relnet.errors import RelnetError
+from relnet.model.backends import PRECISIONS
+from relnet.paths import data_path
 
 
 @dataclass
 class PretrainConfig:
     sources: list[str] = field(
-        default_factory=lambda: ["../shared/data/unlabeled/abstracts-*.tsv"],
+        default_factory=lambda: [data_path("unlabeled/abstracts-*.tsv")],
         metadata={"help": "text to pretrain on: unlabeled TSVs (globs allowed) and/or TRAINING split folders"},
     )
     exclude_splits: list[str] = field(
-        default_factory=lambda: ["../shared/data/chemprot/original/development"],
+        default_factory=lambda: [data_path("chemprot/original/development")],
         metadata={"help": "split folders whose PMIDs are dropped from every source (evaluation text)"},
     )
     encoder: str = field(default="default", metadata={"help": "HF encoder name or folder; default = bundled MiniLM"})
@@ -35,8 +37,13 @@ class PretrainConfig:
     checkpoint_minutes: float = field(default=30.0, metadata={"help": "minutes between checkpoints (0 = end only)"})
     max_documents: int = field(default=0, metadata={"help": "debug: cap on documents read (0 = all)"})
     threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = all cores)"})
+    precision: str = field(
+        default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
+    )
 
     def __post_init__(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         if not self.sources:
             raise RelnetError("sources is empty: give unlabeled TSV files or a training split folder")
         if self.max_seq_length < 8:

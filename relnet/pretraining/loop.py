@@ -25,11 +25,12 @@ from tqdm.auto import tqdm
 from transformers import AutoModelForMaskedLM, AutoTokenizer
 
 from relnet.errors import RelnetError
+from relnet.model.backends import resolve_precision
 from relnet.model.encoder import resolve_encoder
 from relnet.pretraining.config import PretrainConfig
 from relnet.pretraining.data import build_blocks
 from relnet.pretraining.masking import IGNORE, MaskingVocab, mask_tokens
-from relnet.training.loop import lr_lambda
+from relnet.training.core import Stepper, optimizer_and_schedule
 
 log = logging.getLogger("relnet")
 
@@ -131,16 +132,11 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     end = min(stop_at, total) if stop_at else total
     (out / "config.json").write_text(json.dumps(config.to_json(), indent=2))
 
-    # -- optimiser ----------------------------------------------------------------------------------
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
-    named = list(model.named_parameters())
-    groups = [
-        {"params": [p for n, p in named if not n.endswith(no_decay)], "weight_decay": config.weight_decay},
-        {"params": [p for n, p in named if n.endswith(no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=config.lr)
-    warmup = int(config.warmup_ratio * total)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_lambda(s, warmup, total))
+    # -- optimiser (the shared training core: decay groups, schedule, clipped steps under the precision) --
+    optimizer, scheduler = optimizer_and_schedule(
+        model, config.lr, config.weight_decay, int(config.warmup_ratio * total), total
+    )
+    stepper = Stepper(model, optimizer, scheduler, config.max_grad_norm, resolve_precision(config.precision))
     step, tokens_seen, history = 0, 0, []
     if resuming:
         state = torch.load(ckpt / STATE, weights_only=False)
@@ -168,16 +164,10 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
         inputs, labels = mask_tokens(batch, vocab, config.mlm_probability, gen, config.whole_word_masking)
         attention = (batch != pad).long()
         torch.manual_seed(step_seed(config.seed, step, 2))  # dropout of this step
-        loss = mlm_loss(model, inputs, attention, labels)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad(set_to_none=True)
+        losses.append(stepper.step(lambda: mlm_loss(model, inputs, attention, labels)))  # noqa: B023 (called now)
         step += 1
         n_tokens = int(attention.sum())
         tokens_seen, session_tokens = tokens_seen + n_tokens, session_tokens + n_tokens
-        losses.append(loss.item())
         rate = session_tokens / max(time.time() - t0, 1e-9)
         bar.update(1)
         lr = scheduler.get_last_lr()[0]

@@ -3,7 +3,9 @@
 A rule-based splitter: a sentence ends at ``.``, ``!`` or ``?`` (optionally followed by closing
 quotes/brackets) followed by white space and a token that can start a sentence, unless the word
 before the stop is a known abbreviation (``e.g.``, ``et al.``, ``Fig.``), or the stop
-sits inside a protected span (an entity mention). ChemProt's title/abstract tab is a boundary too.
+sits inside a protected span (an entity mention). ChemProt's title/abstract tab is a boundary too, and so
+is a blank line. A single line break is a boundary only after terminal punctuation (then whatever follows):
+in hard-wrapped text (``β\n2-agonist``) it is just white space.
 Rule-based on purpose: fast, deterministic, no model download, and offsets are exact.
 """
 
@@ -67,7 +69,8 @@ def split_sentences(
         if not nxt:
             continue
         ch = nxt.group(1)
-        if not (ch.isupper() or ch.isdigit() or ch in "([\"'"):
+        line_break = "\n" in text[cut : nxt.start(1)]  # a stop at the end of a line ends the sentence
+        if not (line_break or ch.isupper() or ch.isdigit() or ch in "([\"'"):
             continue
         if _is_abbreviation(text, stop) or inside_protected(stop) or inside_protected(cut):
             continue
@@ -75,8 +78,9 @@ def split_sentences(
         if text[stop] == "." and stop > 0 and text[stop - 1].isdigit() and ch.isdigit():
             continue
         cuts.append(cut)
-    # Tabs and line breaks (ChemProt's title|abstract separator) always separate sentences.
-    for m in re.finditer(r"[\t\n]+", text[start:end]):
+    # Tabs (ChemProt's title|abstract separator) and blank lines always separate sentences; a single line
+    # break does not (hard-wrapped text), unless after a stop (above).
+    for m in re.finditer(r"\t\s*|\n[^\S\n]*\n\s*", text[start:end]):
         if not inside_protected(start + m.start()):
             cuts.append(start + m.start())
     bounds = [start, *sorted(set(cuts)), end]

@@ -11,12 +11,17 @@ from relnet.errors import RelnetError
 from relnet.examples.labels import SCHEMES
 from relnet.model.backends import PRECISIONS
 from relnet.model.markers import MARKER_STYLES
+from relnet.paths import data_path, resolve_from
 
 
 @dataclass
 class TrainConfig:
-    train: str = field(default="../shared/data/chemprot/original/training", metadata={"help": "training split folder"})
-    dev: str = field(default="../shared/data/chemprot/original/development", metadata={"help": "dev split folder"})
+    train: str = field(
+        default_factory=lambda: data_path("chemprot/original/training"), metadata={"help": "training split folder"}
+    )
+    dev: str = field(
+        default_factory=lambda: data_path("chemprot/original/development"), metadata={"help": "dev split folder"}
+    )
     output_dir: str = field(default="runs/model", metadata={"help": "where the model folder and reports go"})
     scheme: str = field(default="cpr", metadata={"help": "label scheme: cpr | fine | coarse5"})
     encoder: str = field(default="default", metadata={"help": "HF encoder name or folder; default = bundled MiniLM"})
@@ -80,20 +85,39 @@ class TrainConfig:
 
     @classmethod
     def from_file(cls, path: str | Path, **overrides: Any) -> TrainConfig:
-        """A preset from ``configs/*.json``; unknown keys are an error, not silently ignored."""
-        data = json.loads(Path(path).read_text())
+        """A preset from ``configs/*.json``; unknown keys are an error, not silently ignored.
+
+        Paths in the file (data folders, ``init_from``, ``output_dir``, an encoder folder) are read relative to
+        the file's folder, so a preset works from any working directory; ``overrides`` (command-line flags) are
+        taken as given.
+        """
+        try:
+            data = json.loads(Path(path).read_text())
+        except OSError as err:
+            raise RelnetError(f"{path}: cannot read the config ({err.strerror})") from err
+        except json.JSONDecodeError as err:
+            raise RelnetError(f"{path}: line {err.lineno}: not valid JSON ({err.msg})") from err
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
             raise RelnetError(f"{path}: unknown config keys {sorted(unknown)}")
+        base = Path(path).resolve().parent
+        for key in ("train", "dev", "output_dir", "init_from"):
+            if data.get(key):
+                data[key] = resolve_from(base, data[key])
+        data["extra_train"] = [resolve_from(base, x) for x in data.get("extra_train", [])]
+        if data.get("encoder") and (base / data["encoder"]).exists():  # a folder, not a hub name
+            data["encoder"] = resolve_from(base, data["encoder"])
         data.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**data)
 
 
 @dataclass
 class NerConfig:
-    train: str = field(default="../shared/data/chemprot/original/training", metadata={"help": "training split"})
-    dev: str = field(default="../shared/data/chemprot/original/development", metadata={"help": "dev split"})
+    train: str = field(
+        default_factory=lambda: data_path("chemprot/original/training"), metadata={"help": "training split"}
+    )
+    dev: str = field(default_factory=lambda: data_path("chemprot/original/development"), metadata={"help": "dev split"})
     output_dir: str = field(default="runs/ner", metadata={"help": "model folder and reports"})
     encoder: str = field(default="default", metadata={"help": "HF encoder name or folder"})
     keep_gene_types: bool = field(default=False, metadata={"help": "tag GENE-Y and GENE-N apart"})

@@ -26,6 +26,7 @@ from relnet.examples.sampling import class_weights, oversample, parse_factors, s
 from relnet.model.classifier import RelationClassifier
 from relnet.model.encoder import PairEncoder
 from relnet.training.config import TrainConfig
+from relnet.training.data import leak_free
 from relnet.training.loop import BEST, LAST, set_seed, train
 
 log = logging.getLogger("relnet")
@@ -44,17 +45,10 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     # -- data --------------------------------------------------------------------------------
     dev_examples, dev_docs = load_examples(config.dev, scheme)
     held_out = {d.id for d in dev_docs}
-    train_examples, train_docs = load_examples(config.train, scheme, exclude_ids=held_out)
-    # Leak-free: dev documents never reach training. With `extra_dedupe`, a second annotation of a training
-    # abstract (DrugProt re-annotates ChemProt) is dropped too, so no sentence carries two conflicting labels.
-    extra_exclude = held_out | ({d.id for d in train_docs} if config.extra_dedupe else set())
-    if config.extra_train and config.extra_dedupe and not train_docs:
-        log.warning("extra_dedupe: %s has no document ids (a .jsonl?), so nothing can be deduplicated", config.train)
-    extra_examples = []
-    for extra in config.extra_train:
-        more, more_docs = load_examples(extra, scheme, exclude_ids=extra_exclude)
-        log.info("extra training data %s: %d documents, %d examples", extra, len(more_docs), len(more))
-        extra_examples += more
+    train_examples, _, extra_examples = leak_free(
+        config.train, config.extra_train, held_out, config.extra_dedupe,
+        lambda path, exclude: load_examples(path, scheme, exclude_ids=exclude),
+    )  # fmt: skip
     if config.extra_ratio and extra_examples:
         cap = int(config.extra_ratio * len(train_examples))
         extra_examples = random.Random(config.seed).sample(extra_examples, min(cap, len(extra_examples)))
@@ -87,6 +81,10 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
         model = RelationClassifier(encoder, list(scheme.labels), config.dropout, {"scheme": scheme.name})
     if scheme.negative is not None:
         model.set_negative_prior(scheme.negative, config.negative_keep)  # undoes the subsampling's prior shift
+    # which marker kinds the model learns (typed CHEMICAL/GENE, or untyped ENTITY from SciBERT pairs nothing could
+    # type): `relnet evaluate`/`predict` warn when a split brings kinds it never saw
+    kinds = {k for e in train_examples for k in (e.head_kind, e.tail_kind)}
+    model.meta["marker_kinds"] = sorted(kinds | set(model.meta.get("marker_kinds", [])))  # `init_from` saw its own
     weights = class_weights(train_examples, model.labels) if config.class_weights else None
     (out / "config.json").write_text(json.dumps(config.to_json(), indent=2))
 

@@ -1,18 +1,17 @@
 """`networkx.MultiDiGraph` → plain dict (`graph_to_view`) → one standalone, offline HTML page (`render_html`).
 
-The page draws the graph with vis-network, whose script is read at render time from the ``pyvis``
-package and inlined (nothing is loaded from a URL). Nodes are coloured by kind and sized by
-mentions; edges are coloured by relation class and as wide as their evidence; a search box finds
-entities; clicking an edge lists its evidence sentences with both mentions highlighted.
+The page draws the graph with vis-network, whose standalone build is vendored in ``vendor/vis-network/`` (version,
+source and licence in its README) and inlined, so nothing is loaded from a URL. Nodes are coloured by kind and sized
+by mentions; edges are coloured by relation class and as wide as their evidence; a search box finds entities;
+clicking an edge lists its evidence sentences with both mentions highlighted.
 """
 
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
-import re
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import networkx as nx
@@ -21,6 +20,7 @@ from relnet.data import CHEMICAL, GENE
 from relnet.errors import RelnetError
 
 TEMPLATE = Path(__file__).parent / "templates" / "network.html"
+VIS_NETWORK_JS = Path(__file__).parent / "vendor" / "vis-network" / "vis-network.min.js"
 KIND_COLOURS = {CHEMICAL: "#f0a202", GENE: "#3a86c8"}
 CLASS_COLOURS = {"CPR:3": "#2e9e44", "CPR:4": "#d1352b", "CPR:5": "#1f5fbf", "CPR:6": "#e07b00", "CPR:9": "#8e44ad"}
 CLASS_NAMES = {
@@ -64,22 +64,15 @@ def graph_to_view(graph: nx.MultiDiGraph, max_sentences: int = 20) -> dict[str, 
     return {"nodes": nodes, "edges": edges, "legend": legend}
 
 
-def _vis_assets() -> tuple[str, str]:
-    """vis-network's script and stylesheet from the installed pyvis package (newest bundled version)."""
-    spec = importlib.util.find_spec("pyvis")  # locate without importing (pyvis imports IPython)
-    if spec is None or not spec.submodule_search_locations:
-        raise RelnetError("the HTML view needs the pyvis package (for vis-network): pip install pyvis")
-    lib = Path(next(iter(spec.submodule_search_locations))) / "lib"
-    folders = sorted(
-        (p for p in lib.iterdir() if p.name.startswith("vis-") and (p / "vis-network.min.js").is_file()),
-        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.name)),
-    )
-    if not folders:
-        raise RelnetError(f"no vis-network.min.js found under {lib}; reinstall pyvis")
-    js = (folders[-1] / "vis-network.min.js").read_text(encoding="utf-8")
-    css_file = folders[-1] / "vis-network.css"
-    css = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
-    return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
+def vis_network_js() -> str:
+    """The vendored vis-network script (standalone build: it bundles ``vis.DataSet`` and injects its own CSS)."""
+    if not VIS_NETWORK_JS.is_file():
+        raise RelnetError(f"{VIS_NETWORK_JS} is missing; reinstall relnet")
+    js = VIS_NETWORK_JS.read_text(encoding="utf-8")
+    lowered = js.lower()
+    if "</script" in lowered or "<!--" in lowered:  # would end or derail the inline <script> element
+        raise RelnetError(f"{VIS_NETWORK_JS} cannot be inlined in a <script> element")
+    return js
 
 
 def _json_for_script(data: Any) -> str:
@@ -89,15 +82,12 @@ def _json_for_script(data: Any) -> str:
 
 def render_html(graph: nx.MultiDiGraph, title: str = "relnet network", max_sentences: int = 20) -> str:
     """A standalone HTML page of ``graph`` (works offline: every script and style is inlined)."""
-    js, css = _vis_assets()
-    values = {
-        "title": html.escape(title),
-        "vis_css": css,
-        "vis_js": js,
-        "data": _json_for_script(graph_to_view(graph, max_sentences)),
-    }
-    template = TEMPLATE.read_text(encoding="utf-8")
-    return re.sub(r"\{\{ (\w+) \}\}", lambda m: values[m.group(1)], template)
+    template = Template(TEMPLATE.read_text(encoding="utf-8"))  # ``$name`` placeholders; a literal ``$`` is ``$$``
+    return template.substitute(
+        title=html.escape(title),
+        vis_js=vis_network_js(),
+        data=_json_for_script(graph_to_view(graph, max_sentences)),
+    )
 
 
 def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "relnet network") -> Path:

@@ -26,6 +26,7 @@ from relnet.mentions import Tagger
 from relnet.mining.analyse import Analyser, read_text_bytes, safe_name
 from relnet.network.explore import MEDIA_TYPES, Explorer, Filters
 from relnet.web.schemas import (
+    LAYOUT_HELP,
     AnalyseRequest,
     AnalyseResponse,
     EntitiesResponse,
@@ -34,6 +35,7 @@ from relnet.web.schemas import (
     Graph,
     InfoResponse,
     InputFormat,
+    Layout,
     NeighbourhoodResponse,
 )
 
@@ -102,12 +104,12 @@ def create_app(
     ``tagger_name`` is what the page shows for it; ``backend`` runs the relation model (`relnet.model.backends`).
     """
     from relnet.model.classifier import RelationClassifier
-    from relnet.views.html import _vis_assets
+    from relnet.views.html import vis_network_js as read_vis_network_js
 
     classifier = RelationClassifier.load(model_dir, backend)
     analyser = Analyser(classifier, tagger)
     explorer = Explorer(store_path) if store_path is not None else None
-    vis_js, vis_css = _vis_assets()
+    vis_js = read_vis_network_js()  # vendored standalone build; it injects its own stylesheet
     pending = 0
 
     app = FastAPI(
@@ -149,10 +151,6 @@ def create_app(
     async def vis_network_js() -> Response:
         return Response(vis_js, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
-    @app.get("/vendor/vis-network.css", include_in_schema=False)
-    async def vis_network_css() -> Response:
-        return Response(vis_css, media_type="text/css", headers={"Cache-Control": "max-age=86400"})
-
     @app.get("/api/info", response_model=InfoResponse)
     async def info() -> InfoResponse:
         """The model, the tagger, whether there is a store, and the request limits."""
@@ -163,13 +161,14 @@ def create_app(
         )  # fmt: skip
 
     # -- analyse -------------------------------------------------------------------------------
-    async def analyse(data: bytes, name: str, fmt: str, out: str) -> AnalyseResponse | Response:
+    async def analyse(data: bytes, name: str, fmt: str, layout: str, out: str) -> AnalyseResponse | Response:
         nonlocal pending
         if pending >= limits.max_pending:
             raise HTTPException(503, f"busy: {pending} analyses in progress; try again in a moment")
         pending += 1
         try:
-            docs: list[Document] = await run_in_threadpool(read_text_bytes, data, name, fmt)
+            docs: list[Document]
+            docs, read_as = await run_in_threadpool(read_text_bytes, data, name, fmt, layout)
             chars = sum(len(d.text) for d in docs)
             if chars > limits.max_chars:
                 raise HTTPException(413, f"the text has {chars} characters; the limit is {limits.max_chars}")
@@ -178,7 +177,7 @@ def create_app(
             analysis = await run_in_threadpool(analyser.analyse, docs)
         finally:
             pending -= 1
-        result = AnalyseResponse.of(analysis, limits.max_sentences)
+        result = AnalyseResponse.of(analysis, limits.max_sentences, layout if read_as == "text" else None)
         if out == "csv":
             return _attachment(result.to_csv(), "text/csv", "relnet-analysis.csv")
         return result
@@ -190,16 +189,17 @@ def create_app(
         """Find mentions and relations in pasted text; returns the documents, their relations and their network."""
         if len(request.text) > limits.max_chars:
             raise HTTPException(413, f"the text has {len(request.text)} characters; the limit is {limits.max_chars}")
-        return await analyse(request.text.encode("utf-8"), "input.txt", request.input_format, format)
+        return await analyse(request.text.encode("utf-8"), "input.txt", request.input_format, request.layout, format)
 
     @app.post("/api/analyse/file", response_model=AnalyseResponse, responses=errors)
     async def analyse_file(
         file: Annotated[UploadFile, File(description="plain text, PubTator, or BioC (.xml / .json)")],
         input_format: Annotated[InputFormat, Form()] = "auto",
+        layout: Annotated[Layout, Form(description=LAYOUT_HELP)] = "blocks",
         format: OutFormat = "json",  # noqa: A002
     ) -> Any:
         """Like `POST /api/analyse`, for an uploaded file (its name only names the documents; it is never a path)."""
-        return await analyse(await file.read(), safe_name(file.filename), input_format, format)
+        return await analyse(await file.read(), safe_name(file.filename), input_format, layout, format)
 
     # -- explore -------------------------------------------------------------------------------
     def need_store() -> Explorer:

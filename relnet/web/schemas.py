@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 from relnet.mining.analyse import Analysis
 
 InputFormat = Literal["auto", "text", "pubtator", "bioc"]
+Layout = Literal["blocks", "lines"]
+LAYOUT_HELP = "plain text only: blocks (documents separated by blank lines; the default) or lines (one per line)"
 
 
 class ErrorResponse(BaseModel):
@@ -21,9 +23,10 @@ class ErrorResponse(BaseModel):
 
 
 class AnalyseRequest(BaseModel):
-    text: str = Field(min_length=1, description="plain text (one document per line or blank-line separated "
-                      "block, optionally `PMID<TAB>text`), PubTator or BioC")  # fmt: skip
+    text: str = Field(min_length=1, description="plain text (documents separated by blank lines, or one per line "
+                      "with `layout: lines`; optionally `PMID<TAB>text`), PubTator or BioC")  # fmt: skip
     input_format: InputFormat = Field("auto", description="how to read `text`; auto detects PubTator and BioC")
+    layout: Layout = Field("blocks", description=LAYOUT_HELP)
 
 
 class MentionOut(BaseModel):
@@ -117,9 +120,10 @@ class AnalyseResponse(BaseModel):
     documents: list[DocumentOut]
     graph: Graph
     seconds: float = Field(description="time spent tagging and classifying")
+    layout: Layout | None = Field(None, description="how plain text was split into documents; null for PubTator/BioC")
 
     @classmethod
-    def of(cls, analysis: Analysis, max_sentences: int = 20) -> AnalyseResponse:
+    def of(cls, analysis: Analysis, max_sentences: int = 20, layout: Layout | None = None) -> AnalyseResponse:
         documents = []
         for doc, evidence in zip(analysis.documents, analysis.evidence):
             mentions = doc.mention_index()
@@ -140,7 +144,8 @@ class AnalyseResponse(BaseModel):
                     relations=relations,
                 )
             )  # fmt: skip
-        return cls(documents=documents, graph=Graph.of(analysis.graph, max_sentences), seconds=analysis.seconds)
+        graph = Graph.of(analysis.graph, max_sentences)
+        return cls(documents=documents, graph=graph, seconds=analysis.seconds, layout=layout)
 
     def to_csv(self) -> str:
         """One row per relation."""

@@ -5,26 +5,57 @@ from pathlib import Path
 import pytest
 
 from relnet.corpus.plaintext import read_plaintext
+from relnet.data import CHEMICAL, GENE
 from relnet.errors import InputError
+from relnet.examples.candidates import examples_from_documents
+from relnet.mentions import LexiconTagger
 
 
 @pytest.mark.parametrize(
-    ("content", "expected"),
+    ("content", "layout", "expected"),
     [
-        ("Aspirin inhibits COX-2.\nGefitinib blocks EGFR.\n", [("docs:1", "Aspirin inhibits COX-2."),
-                                                              ("docs:2", "Gefitinib blocks EGFR.")]),
-        ("111\tAspirin inhibits\nCOX-2.\n\n\n222\tGefitinib blocks EGFR.\n", [("111", "Aspirin inhibits COX-2."),
-                                                                            ("222", "Gefitinib blocks EGFR.")]),
-        ("\n  \nOnly one.\n", [("docs:1", "Only one.")]),
+        ("Aspirin inhibits COX-2.\nGefitinib blocks EGFR.\n", "lines", [("docs:1", "Aspirin inhibits COX-2."),
+                                                                       ("docs:2", "Gefitinib blocks EGFR.")]),
+        ("Aspirin inhibits COX-2.\nGefitinib blocks EGFR.\n", "blocks", [("docs:1", "Aspirin inhibits COX-2.\n"
+                                                                                   "Gefitinib blocks EGFR.")]),
+        ("111\tAspirin inhibits\nCOX-2.\n\n\n222\tGefitinib blocks EGFR.\n", "blocks",
+         [("111", "Aspirin inhibits\nCOX-2."), ("222", "Gefitinib blocks EGFR.")]),
+        ("111\tAspirin inhibits COX-2.\n222\tGefitinib blocks EGFR.\n", "blocks",  # id lines: one per line
+         [("111", "Aspirin inhibits COX-2."), ("222", "Gefitinib blocks EGFR.")]),
+        ("111\tAspirin inhibits COX-2.\n222\tGefitinib blocks EGFR.\n", "lines",
+         [("111", "Aspirin inhibits COX-2."), ("222", "Gefitinib blocks EGFR.")]),
+        ("\n  \nOnly one.\n", "blocks", [("docs:1", "Only one.")]),
+        ("First\r\n  wrapped\r\n\r\nSecond.\r\n", "blocks", [("docs:1", "First\n  wrapped"), ("docs:2", "Second.")]),
     ],
-    ids=["lines", "blocks-with-ids", "leading-blank-lines"],
+    ids=["lines", "wrapped-is-one-document", "blocks-with-ids", "id-lines", "id-lines-explicit", "leading-blank-lines",
+         "crlf"],
 )  # fmt: skip
-def test_plaintext_layouts_and_ids(tmp_path: Path, content: str, expected: list[tuple[str, str]]) -> None:
+def test_plaintext_layouts_and_ids(tmp_path: Path, content: str, layout: str, expected: list[tuple[str, str]]) -> None:
     path = tmp_path / "docs.txt"
-    path.write_text(content)
-    docs = read_plaintext(path)
+    path.write_bytes(content.encode())
+    docs = read_plaintext(path, layout)
     assert [(d.id, d.text) for d in docs] == expected
     assert all(not d.mentions and d.source == "text" for d in docs)
+
+
+WRAPPED = """Salbutamol, a short-acting \u03b2
+2-agonist, activates ADRB2 and, unlike
+propranolol, does not block
+ADRB1 in cardiomyocytes. Propranolol
+antagonises ADRB1.
+"""
+
+
+def test_plaintext_hard_wrapped_abstract_is_one_document_with_cross_line_pairs(tmp_path: Path) -> None:
+    path = tmp_path / "abstract.txt"
+    path.write_text(WRAPPED)
+    (doc,) = read_plaintext(path)
+    assert doc.text == WRAPPED.strip()  # offsets index the text as written
+    tagged = LexiconTagger({"salbutamol": CHEMICAL, "propranolol": CHEMICAL, "ADRB1": GENE, "ADRB2": GENE}).tag(doc)
+    pairs = {(e.head_text, e.tail_text) for e in examples_from_documents([tagged], None)}
+    assert ("propranolol", "ADRB1") in pairs and ("Salbutamol", "ADRB1") in pairs  # across line breaks
+    assert ("Propranolol", "ADRB1") in pairs and len(pairs) == 5
+    assert read_plaintext(path, "lines")[0].text == "Salbutamol, a short-acting \u03b2"  # the explicit choice
 
 
 @pytest.mark.parametrize(

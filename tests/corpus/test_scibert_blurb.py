@@ -17,7 +17,8 @@ def test_scibert_markers_become_spans(tmp_path: Path) -> None:
     path.write_text(json.dumps(line) + "\n")
     (ex,) = read_scibert_jsonl(path)
     assert ex.text == "EGFR is blocked by gefitinib today."
-    assert (ex.head_text, ex.tail_text, ex.label) == ("EGFR", "gefitinib", "INHIBITOR")
+    assert (ex.head_text, ex.tail_text, ex.label) == ("gefitinib", "EGFR", "INHIBITOR")  # typed: chemical at head
+    assert (ex.head_kind, ex.tail_kind) == ("CHEMICAL", "GENE")
 
 
 @pytest.mark.parametrize("bad", ['{"text": "no markers", "label": "X"}', "not json", '{"label": "X"}'])

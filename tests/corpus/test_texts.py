@@ -35,3 +35,12 @@ def test_texts_bad_arguments(tmp_path: Path, name: str, fmt: str, message: str) 
     (tmp_path / "a.txt").write_text("x\n")
     with pytest.raises(InputError, match=message):
         read_texts(tmp_path / name, fmt)
+
+
+def test_texts_plain_text_layout_is_the_callers_choice(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Aspirin inhibits\nCOX-2.\n")
+    assert [d.text for d in read_texts(path)] == ["Aspirin inhibits\nCOX-2."]
+    assert [d.text for d in read_texts(path, layout="lines")] == ["Aspirin inhibits", "COX-2."]
+    with pytest.raises(InputError, match="unknown layout 'auto'"):
+        read_texts(path, layout="auto")

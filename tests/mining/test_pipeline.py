@@ -250,3 +250,20 @@ def test_mine_files_records_the_tagger_and_its_decoding_in_the_run(
     models, params = sqlite3.connect(tmp_path / "s.sqlite").execute("SELECT models, params FROM runs").fetchone()
     assert json.loads(models)["tagger"] == f"transformer:{(tmp_path / 'ner').resolve()}"
     assert json.loads(params)["snap_words"] is False
+
+
+@pytest.mark.parametrize(("layout", "texts"), [("blocks", ["The drug5\ninhibits GENE1."]),
+                                                ("lines", ["The drug5", "inhibits GENE1."])])  # fmt: skip
+def test_mine_files_plain_text_layout(
+    tmp_path: Path, tiny_classifier: RelationClassifier, monkeypatch: pytest.MonkeyPatch, layout: str, texts: list
+) -> None:
+    import relnet.mentions as mentions
+    from relnet.mining import pipeline
+
+    seen: list[str] = []
+    monkeypatch.setattr(mentions, "get_tagger", lambda name, **_: LexiconTagger({"drug5": CHEMICAL, "GENE1": GENE}))
+    monkeypatch.setattr(pipeline, "mine", lambda docs, *a, **k: seen.extend(d.text for d in docs))
+    (tmp_path / "in.txt").write_text("The drug5\ninhibits GENE1.\n")  # hard-wrapped: one document unless `lines`
+    pipeline.mine_files(tmp_path / "in.txt", tiny_classifier.save(tmp_path / "model"), tmp_path / "s.sqlite",
+                        tagger="lexicon", progress=False, layout=layout)  # fmt: skip
+    assert seen == texts

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from relnet.corpus.pair_typing import EntityLexicon, PairTyper
 from relnet.corpus.scibert import read_scibert_jsonl
 from relnet.errors import RelnetError
 from relnet.examples.candidates import examples_from_documents
@@ -33,13 +34,13 @@ def test_io_scibert_jsonl_parses_back(train_dir: Path, tmp_path: Path, family: s
     labels = get_scheme(scheme)
     docs = generate_corpus(SynthConfig(str(train_dir), family, scheme, per_class=6)).documents
     n = write_scibert_jsonl(docs, labels, tmp_path / "s.jsonl")
-    parsed = read_scibert_jsonl(tmp_path / "s.jsonl")
+    parsed = read_scibert_jsonl(tmp_path / "s.jsonl", PairTyper(EntityLexicon.from_documents(docs)))
     ours = list(examples_from_documents(docs, labels))
     assert n == len(parsed) == len(ours)
     assert Counter(e.label for e in parsed) == Counter(dict.fromkeys(labels.labels, 6))
     for p, e in zip(parsed, ours):
         assert p.text == e.text and {p.head_text, p.tail_text} == {e.head_text, e.tail_text}
-        assert p.head.start == min(e.head.start, e.tail.start)
+        assert (p.head, p.tail, p.head_kind) == (e.head, e.tail, "CHEMICAL")  # typed back: chemical at head
     first = json.loads((tmp_path / "s.jsonl").read_text().splitlines()[0])
     assert set(first) == {"text", "label", "metadata"}
 
@@ -61,3 +62,15 @@ def test_io_cli_writes_corpus_jsonl_and_inspection(train_dir: Path, tmp_path: Pa
         assert f"## {label}" in report
     assert report.count("### seed (2 sampled)") == 5 and report.count("### realistic (2 sampled)") == 5
     assert "<< " in report and "[[ " in report
+
+
+def test_cli_synth_takes_every_config_field_as_a_flag(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from relnet.cli import app
+
+    result = CliRunner().invoke(app, ["synth", "--out", str(tmp_path / "s"), "--train", str(tmp_path),
+                                      "--scheme", "cpr", "--distractor-share", "2"])  # fmt: skip
+    assert result.exit_code == 2 and "distractor_share must be in [0, 1], got 2.0" in result.output
+    result = CliRunner().invoke(app, ["synth", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2 and "--train is required" in result.output

@@ -22,6 +22,14 @@ def _split(text: str, protected=()) -> list[str]:
         ("a lower-case start. continues here.", ["a lower-case start. continues here."]),
         ("KIT D816V. Dasatinib works.", ["KIT D816V.", "Dasatinib works."]),
         ("Compare A v. B today.", ["Compare A v. B today."]),
+        # hard-wrapped text: a single line break is white space, unless after a stop
+        (
+            "the \u03b2\n2-agonist binds the \u03b2\n2 receptor. It",
+            ["the \u03b2\n2-agonist binds the \u03b2\n2 receptor.", "It"],
+        ),
+        ("It ends here.\nsome lower-case start.", ["It ends here.", "some lower-case start."]),
+        ("Drugs, e.g.\nAspirin, work.", ["Drugs, e.g.\nAspirin, work."]),
+        ("A title without stop\n \nThe abstract.", ["A title without stop", "The abstract."]),
     ],
 )
 def test_sentences_split_cases(text: str, expected: list[str]) -> None:
@@ -32,6 +40,12 @@ def test_sentences_never_split_inside_protected_span() -> None:
     text = "We used Compound A. B inhibitor. Then more."
     start = text.index("A. B")
     assert _split(text, [(start, start + 4)]) == ["We used Compound A. B inhibitor.", "Then more."]
+
+
+def test_sentences_wrapped_offsets_index_the_original_text() -> None:
+    text = "Salbutamol, a \u03b2\n2-agonist, activates\nADRB2 in cells.\nThen ends."
+    spans = split_sentences(text, [(14, 25)])  # a mention across the line break
+    assert text[14:25] == "\u03b2\n2-agonist" and spans == [(0, text.index("\nThen")), (text.index("Then"), len(text))]
 
 
 def test_sentences_offsets_cover_every_character() -> None:

@@ -37,8 +37,9 @@ def test_config_rejects_bad_values() -> None:
 
 def _config(tmp: Path, split: Path, encoder: Path, **kw) -> TrainConfig:
     dev = split.parent / "development"
+    settings = {"max_length": 64, "batch_size": 4, "epochs": 2, "lr": 1e-3, "seed": 7, **kw}
     return TrainConfig(train=str(split), dev=str(dev), output_dir=str(tmp), scheme="cpr", encoder=str(encoder),
-                       max_length=64, batch_size=4, epochs=2, lr=1e-3, seed=7, **kw)  # fmt: skip
+                       **settings)  # fmt: skip
 
 
 def test_loop_trains_writes_reports_and_is_deterministic(
@@ -80,6 +81,40 @@ def test_loop_resume_equals_uninterrupted(
     assert full["micro_f1"] == resumed["micro_f1"]
 
 
+def test_loop_resume_keeps_the_early_stopping_state(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    def scripted(scores: list[float]):
+        """An evaluate that reports these dev scores, one per epoch; None: the process dies there."""
+        it = iter(scores)
+
+        def evaluate(*args, **kwargs):
+            f1 = next(it)
+            if f1 is None:
+                raise KeyboardInterrupt
+            result = {"f1": f1, "precision": f1, "recall": f1}
+            return SimpleNamespace(micro=result, macro=result, to_json=lambda: {"micro": result})
+
+        return evaluate
+
+    def config(folder: str) -> TrainConfig:
+        return _config(tmp_path / folder, split_dir, tiny_encoder, patience=2, epochs=5)
+
+    monkeypatch.setattr(loop, "evaluate", scripted([0.5, 0.4, 0.3, 0.6, 0.7]))
+    run_training(config("full"))
+    monkeypatch.setattr(loop, "evaluate", scripted([0.5, 0.4, None]))  # dies after epoch 2 (one stale epoch)
+    with pytest.raises(KeyboardInterrupt):
+        run_training(config("cut"))
+    monkeypatch.setattr(loop, "evaluate", scripted([0.3, 0.6, 0.7]))
+    run_training(config("cut"), resume=True)
+    h_full = json.loads((tmp_path / "full/history.json").read_text())
+    h_res = json.loads((tmp_path / "cut/history.json").read_text())
+    assert len(h_full) == len(h_res) == 3  # the second stale epoch stops both; a reset counter would train on
+    assert [round(e["train_loss"], 6) for e in h_full] == [round(e["train_loss"], 6) for e in h_res]
+
+
 def test_loop_refuses_to_overwrite(tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path) -> None:
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "file").write_text("keep")
@@ -109,9 +144,42 @@ def test_loop_bf16_training_overfits_a_handful(
     result = run_training(config)
     history = json.loads((tmp_path / "run/history.json").read_text())
     assert {e["precision"] for e in history} == {"bf16"} and result["micro_f1"] == 1.0
-    assert set(history[0]["profile_seconds"]) == {"tokenize", "collate", "forward", "backward", "optimizer"}
+    assert set(history[0]["profile_seconds"]) == {"collate", "forward", "backward", "optimizer"}
 
 
 def test_config_rejects_an_unknown_precision() -> None:
     with pytest.raises(RelnetError, match="precision must be one of"):
         TrainConfig(precision="fp8")
+
+
+def test_config_file_paths_are_relative_to_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "configs").mkdir()
+    preset = tmp_path / "configs/p.json"
+    preset.write_text(json.dumps({"train": "../data/training", "extra_train": ["../data/drugprot", "/abs/extra"],
+                                  "encoder": "default"}))  # fmt: skip
+    monkeypatch.chdir(tmp_path / "configs")  # any working directory: the same paths
+    config = TrainConfig.from_file(preset, dev="given/on/the/command/line")
+    assert config.train == str(tmp_path / "data/training")
+    assert config.extra_train == [str(tmp_path / "data/drugprot"), "/abs/extra"]
+    assert config.dev == "given/on/the/command/line" and config.encoder == "default"
+    preset.write_text('{"train": "x",\n "epochs": }')
+    with pytest.raises(RelnetError, match=r"p.json: line 2: not valid JSON"):
+        TrainConfig.from_file(preset)
+
+
+def test_cli_extra_train_can_be_emptied(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from relnet.cli import app
+
+    preset = tmp_path / "preset.json"
+    preset.write_text(json.dumps({"train": "training", "dev": "development", "extra_train": ["missing/drugprot"],
+                                  "max_steps": 1, "epochs": 1, "batch_size": 4, "max_length": 64}))  # fmt: skip
+    monkeypatch.chdir(split_dir.parent.parent)  # not the preset's folder
+    result = CliRunner().invoke(app, ["train", "--config", str(preset), "--extra-train", "", "--encoder",
+                                      str(tiny_encoder), "--output-dir", str(tmp_path / "run")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "run/config.json").read_text())
+    assert saved["extra_train"] == [] and saved["train"] == str(split_dir)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import networkx as nx
 
@@ -10,6 +11,7 @@ from relnet.mentions import EntityRef
 from relnet.network import build_graph
 from relnet.relations import Evidence
 from relnet.views import graph_to_view, render_html
+from relnet.views.html import VIS_NETWORK_JS, write_html
 
 ASPIRIN = EntityRef("CHEMICAL:aspirin", "Aspirin", CHEMICAL)
 COX2 = EntityRef("GENE:cox2", "COX-2", GENE)
@@ -47,8 +49,28 @@ def test_html_is_offline_and_escapes_data() -> None:
     page = render_html(small_graph())
     assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)  # every script is inline
     assert not re.search(r"<link[^>]*https?://", page, re.I)
-    assert "vis.Network" in page and "vis-network" in page  # the library is inlined
+    assert VIS_NETWORK_JS.read_text(encoding="utf-8") in page  # the vendored library is inlined, unchanged
     assert page.count("</script>") == 2  # a name with </script> does not end the data script
+    assert "<b>x" not in page and "\\u003c/script\\u003e\\u003cb\\u003ex" in page
+    assert "<h1>test &lt;/script&gt;&lt;b&gt;x</h1>" in render_html(small_graph(), title="test </script><b>x")
+
+
+def test_html_vendored_vis_network_has_its_licence() -> None:
+    vendor = VIS_NETWORK_JS.parent
+    header = VIS_NETWORK_JS.read_text(encoding="utf-8")[:1000]
+    assert "@version 9." in header and "vis-network" in header
+    assert "MIT License" in (vendor / "LICENSE-MIT").read_text(encoding="utf-8")
+    assert "Apache License" in (vendor / "LICENSE-APACHE-2.0").read_text(encoding="utf-8")
+    assert "9.1.13" in (vendor / "README.md").read_text(encoding="utf-8")
+
+
+def test_html_template_keeps_dollar_signs_and_braces(tmp_path: Path) -> None:
+    graph = small_graph()
+    nx.set_node_attributes(graph, {"GENE:cox2": "$x ${title} {{ data }}"}, "name")
+    path = write_html(graph, tmp_path / "out" / "net.html", title="$title")
+    page = path.read_text(encoding="utf-8")
+    assert "<title>$title</title>" in page
+    assert "$x ${title} {{ data }}" in {n["label"] for n in _data(page)["nodes"]}
 
 
 def test_html_view_colours_and_widths() -> None:

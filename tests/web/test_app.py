@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
-from web_samples import TEXT
+from web_samples import TEXT, WRAPPED
 
 from relnet.mentions import LexiconTagger
 from relnet.mining.analyse import Analyser, safe_name
@@ -65,6 +65,31 @@ def test_app_analyse_text_gives_mentions_relations_and_graph(client: TestClient)
                                                            "PPAR-gamma"}  # fmt: skip
     edge = next(e["data"] for e in graph["edges"] if e["data"]["source"] == "CHEMICAL:aspirin")
     assert edge["target"] == "GENE:cox2" and edge["sentences"][0]["doc_id"] == "input:1"
+
+
+@pytest.mark.parametrize("upload", [False, True])
+def test_app_analyse_hard_wrapped_text_is_one_document(client: TestClient, upload: bool) -> None:
+    if upload:
+        body = client.post("/api/analyse/file", files={"file": ("a.txt", WRAPPED.encode(), "text/plain")}).json()
+    else:
+        body = client.post("/api/analyse", json={"text": WRAPPED}).json()
+    (doc,) = body["documents"]
+    assert body["layout"] == "blocks" and doc["text"] == WRAPPED.strip()  # offsets index the text as pasted
+    assert all(doc["text"][m["start"] : m["end"]] == m["text"] for m in doc["mentions"])
+    pairs = {(r["chemical"], r["gene"]) for r in doc["relations"]}
+    assert pairs == {("Aspirin", "COX-2"), ("Aspirin", "EGFR"), ("ibuprofen", "COX-2"), ("ibuprofen", "EGFR")}
+    assert doc["relations"][0]["sentence"] == WRAPPED.strip()  # one sentence across the line breaks
+
+
+def test_app_analyse_one_document_per_line_is_explicit(client: TestClient) -> None:
+    body = client.post("/api/analyse", json={"text": WRAPPED, "layout": "lines"}).json()
+    assert body["layout"] == "lines" and [d["id"] for d in body["documents"]] == ["input:1", "input:2", "input:3"]
+    assert [len(d["relations"]) for d in body["documents"]] == [0, 1, 0]  # pairs across lines are lost
+    files = {"file": ("a.txt", WRAPPED.encode(), "text/plain")}
+    body = client.post("/api/analyse/file", files=files, data={"layout": "lines"}).json()
+    assert body["layout"] == "lines" and len(body["documents"]) == 3
+    assert client.post("/api/analyse", json={"text": PUBTATOR, "layout": "lines"}).json()["layout"] is None
+    assert "layout" in _error(client.post("/api/analyse", json={"text": "x", "layout": "auto"}), 422)
 
 
 def test_app_analyse_csv_has_one_row_per_relation(client: TestClient) -> None:

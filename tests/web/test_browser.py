@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from web_samples import NAMES, TEXT, write_store
+from web_samples import NAMES, TEXT, WRAPPED, write_store
 
 from relnet.mentions import LexiconTagger
 
@@ -171,6 +171,23 @@ def test_browser_analyse_flow(page: Page, shots: Path) -> None:
     assert len(rows) == 4
     api = page.request.post("/api/analyse?format=csv", data={"text": TEXT})  # built in the page, not re-analysed
     assert api.ok and rows == api.text().splitlines()
+
+
+def test_browser_wrapped_abstract_is_one_document(page: Page) -> None:
+    page.goto("/")
+    expect(page.locator("#model-info")).to_contain_text("tagger: lexicon")
+    page.fill("#text", WRAPPED)
+    page.click("#analyse-button")
+    expect(page.locator("#analyse-results")).to_be_visible(timeout=30_000)
+    expect(page.locator("#documents .document")).to_have_count(1)
+    expect(page.locator("#analyse-summary")).to_contain_text("1 document(s) (plain text, separated by blank lines)")
+    expect(page.locator("#relations tbody tr")).to_have_count(4)  # pairs across the line breaks
+
+    page.select_option("#layout", "lines")  # one document per line: an explicit choice
+    page.click("#analyse-button")
+    expect(page.locator("#analyse-summary")).to_contain_text("3 document(s) (plain text, one per line)")
+    expect(page.locator("#documents .document")).to_have_count(3)
+    expect(page.locator("#relations tbody tr")).to_have_count(1)
 
 
 def test_browser_explore_flow(page: Page, shots: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from relnet.store import RelationStore
 NAMES = {"aspirin": CHEMICAL, "gefitinib": CHEMICAL, "ibuprofen": CHEMICAL, "COX-2": GENE, "EGFR": GENE,
          "PPAR-gamma": GENE}  # fmt: skip
 TEXT = "Aspirin inhibits COX-2 in platelets. Gefitinib is an antagonist of EGFR.\n\nIbuprofen activates PPAR-gamma."
+WRAPPED = "Aspirin, unlike\nibuprofen, inhibits COX-2 and\nEGFR in platelets.\n"  # one hard-wrapped sentence
 
 
 def _doc(doc_id: str, text: str, spans: list[tuple[str, str]], rels: list[tuple[int, int, str, float | None]]):

@@ -132,17 +132,18 @@ function showEvidence(panel, e, nodeById) {
 // -- Analyse ---------------------------------------------------------------------------------
 // A request for the current input: JSON for pasted text, multipart for a chosen file.
 function analyseRequest(format) {
-  const file = $("file").files[0], inputFormat = $("input-format").value;
+  const file = $("file").files[0], inputFormat = $("input-format").value, layout = $("layout").value;
   if (file) {
     const form = new FormData();
     form.append("file", file);
     form.append("input_format", inputFormat);
+    form.append("layout", layout);
     return ["/api/analyse/file?format=" + format, {method: "POST", body: form}];
   }
   const text = $("text").value;
   if (!text.trim()) throw new Error("Paste some text or choose a file first.");
   return ["/api/analyse?format=" + format, {method: "POST", headers: {"Content-Type": "application/json"},
-    body: JSON.stringify({text, input_format: inputFormat})}];
+    body: JSON.stringify({text, input_format: inputFormat, layout})}];
 }
 
 // Runs `work` with the progress indicator shown and the buttons disabled; the page stays usable meanwhile.
@@ -166,8 +167,9 @@ function renderAnalysis(result) {
   state.analysis = result;
   const relations = result.documents.flatMap(d => d.relations);
   const mentions = result.documents.reduce((n, d) => n + d.mentions.length, 0);
-  $("analyse-summary").textContent = result.documents.length + " document(s), " + mentions + " mention(s), " +
-    relations.length + " relation(s) in " + result.seconds.toFixed(2) + " s";
+  const layout = {blocks: " (plain text, separated by blank lines)", lines: " (plain text, one per line)"}[result.layout] || "";
+  $("analyse-summary").textContent = result.documents.length + " document(s)" + layout + ", " + mentions +
+    " mention(s), " + relations.length + " relation(s) in " + result.seconds.toFixed(2) + " s";
   $("documents").innerHTML = result.documents.map(d =>
     '<div class="document"><div class="doc-id">' + esc(d.id) + "</div>" +
     highlight(d.text, d.mentions.map(m => [m.start, m.end, m.kind === "GENE" ? "gene" : "chemical"])) + "</div>").join("");

@@ -1,0 +1,28 @@
+"""Where relnet finds the shared corpora when no path is given, so commands work from any folder.
+
+``RELNET_DATA`` if set; else the ``shared/data`` folder beside a source checkout (``../shared/data`` seen from
+the repository root, as laid out for development and CI); else ``../shared/data`` from the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    if os.environ.get("RELNET_DATA"):
+        return Path(os.environ["RELNET_DATA"])
+    beside_checkout = Path(__file__).resolve().parents[2] / "shared" / "data"
+    return beside_checkout if beside_checkout.is_dir() else Path("../shared/data")
+
+
+def data_path(relative: str) -> str:
+    """``relative`` (e.g. ``chemprot/original/training``) under `data_dir`, as a string for configs."""
+    return str(data_dir() / relative)
+
+
+def resolve_from(base: Path, value: str) -> str:
+    """A path written in a config file, read relative to that file's folder (absolute paths unchanged)."""
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
