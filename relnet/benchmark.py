@@ -77,15 +77,15 @@ def _first_docs_with_pairs(docs: list, scheme, pairs: int) -> tuple[list, list]:
 def bench_backend(config: BenchConfig, backend: str) -> dict[str, Any]:
     """One backend's inference figures (runs in its own process)."""
     from relnet.corpus import read_documents
-    from relnet.evaluation.end_to_end import score_store
     from relnet.evaluation.metrics import score
-    from relnet.evaluation.ner import evaluate_tagger
     from relnet.evaluation.official import score_split
     from relnet.examples.labels import get_scheme
     from relnet.mentions.ner_model import TransformerTagger
     from relnet.mining.pipeline import mine
     from relnet.model.classifier import RelationClassifier
     from relnet.store.sqlite import RelationStore
+    from relnet.workflows.mining_score import score_store
+    from relnet.workflows.ner import evaluate_tagger
 
     threads = set_threads(config.threads)
     docs = read_documents(config.split)

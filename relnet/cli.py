@@ -13,12 +13,28 @@ from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+import typer.core
 
 from relnet.errors import RelnetError
 from relnet.paths import data_dir
 
-app = typer.Typer(help="relnet: chemical–protein relation extraction and networks.", no_args_is_help=True)
+
+class _Commands(typer.core.TyperGroup):
+    """Every command's `RelnetError` (bad input, a missing file, a wrong option) becomes one red line and exit
+    code 2, never a traceback: the one error wrapper, instead of a try/except in each command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RelnetError as err:
+            _fail(err)
+
+
+app = typer.Typer(
+    cls=_Commands, help="relnet: chemical–protein relation extraction and networks.", no_args_is_help=True
+)
 corpus_app = typer.Typer(help="Inspect corpora.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
@@ -91,12 +107,9 @@ def _train_command():
         from relnet.training.run import run_training
 
         config_file, resume, overwrite = kwargs.pop("config_file"), kwargs.pop("resume"), kwargs.pop("overwrite")
-        try:
-            overrides = _overrides(kwargs)
-            config = TrainConfig.from_file(config_file, **overrides) if config_file else TrainConfig(**overrides)
-            result = run_training(config, resume=resume, overwrite=overwrite)
-        except RelnetError as err:
-            _fail(err)
+        overrides = _overrides(kwargs)
+        config = TrainConfig.from_file(config_file, **overrides) if config_file else TrainConfig(**overrides)
+        result = run_training(config, resume=resume, overwrite=overwrite)
         typer.echo(result["text"])
         typer.echo(f"model: {Path(config.output_dir) / 'best'}  (reports in {config.output_dir})")
 
@@ -120,17 +133,18 @@ def _train_ner_command():
         _setup_logging()
         from relnet.training.ner import train_ner as run
 
-        overwrite = kwargs.pop("overwrite")
-        try:
-            config = NerConfig(**_overrides(kwargs))
-            result = run(config, overwrite=overwrite)
-        except RelnetError as err:
-            _fail(err)
+        overwrite, resume = kwargs.pop("overwrite"), kwargs.pop("resume")
+        config = NerConfig(**_overrides(kwargs))
+        result = run(config, overwrite=overwrite, resume=resume)
         typer.echo(result["text"])
         typer.echo(f"model: {Path(config.output_dir) / 'best'}")
 
     train_ner.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [_option("overwrite", bool, False, help="start again in a non-empty --output-dir"), *_field_params(NerConfig)]
+        [
+            _option("resume", bool, False, help="continue the run in --output-dir after its last finished epoch"),
+            _option("overwrite", bool, False, help="start again in a non-empty --output-dir"),
+            *_field_params(NerConfig),
+        ]
     )
     return train_ner
 
@@ -153,12 +167,9 @@ def evaluate(
 ) -> None:
     """Score a trained model on a split: per-class and micro/macro F1, and the official score."""
     _setup_logging()
-    from relnet.evaluation.evaluate import evaluate_split
+    from relnet.workflows.evaluate import evaluate_split
 
-    try:
-        text = evaluate_split(model, split, output, batch_size, negative_keep, backend)
-    except RelnetError as err:
-        _fail(err)
+    text = evaluate_split(model, split, output, batch_size, negative_keep, backend)
     typer.echo(text)
 
 
@@ -172,12 +183,9 @@ def predict(
 ) -> None:
     """Predict every candidate pair of a split; write the BioCreative VI format (PMID, CPR, Arg1, Arg2)."""
     _setup_logging()
-    from relnet.evaluation.evaluate import predict_split
+    from relnet.workflows.evaluate import predict_split
 
-    try:
-        n = predict_split(model, split, output, batch_size, backend)
-    except RelnetError as err:
-        _fail(err)
+    n = predict_split(model, split, output, batch_size, backend)
     typer.echo(f"{n} relations → {output} (and {output.with_suffix('.jsonl')})")
 
 
@@ -192,13 +200,10 @@ def evaluate_mining(
 ) -> None:
     """Official document-level score of mined relations (predicted or gold mentions) against a split."""
     _setup_logging()
-    from relnet.evaluation.end_to_end import score_store
     from relnet.evaluation.official import format_ratio
+    from relnet.workflows.mining_score import score_store
 
-    try:
-        result, counts = score_store(store, split, relations_model)
-    except RelnetError as err:
-        _fail(err)
+    result, counts = score_store(store, split, relations_model)
     payload = {**result.to_json(), **counts}
     if output:
         output.write_text(json.dumps(payload, indent=2))
@@ -228,18 +233,15 @@ def evaluate_ner(
     counts)."""
     _setup_logging()
     from relnet.corpus import read_documents
-    from relnet.evaluation.ner import evaluate_tagger
     from relnet.evaluation.spans import format_span_breakdown, format_span_table
     from relnet.mentions import get_tagger
+    from relnet.workflows.ner import evaluate_tagger
 
-    try:
-        scores = evaluate_tagger(
-            get_tagger(tagger, ner_model=ner_model, lexicon_from=lexicon_from, snap_words=snap_words, backend=backend),
-            read_documents(split),
-            errors_path=errors,
-        )
-    except RelnetError as err:
-        _fail(err)
+    scores = evaluate_tagger(
+        get_tagger(tagger, ner_model=ner_model, lexicon_from=lexicon_from, snap_words=snap_words, backend=backend),
+        read_documents(split),
+        errors_path=errors,
+    )
     if output:
         output.write_text(json.dumps(scores, indent=2))
     typer.echo(format_span_table(scores))
@@ -259,10 +261,7 @@ def corpus_stats(
     from relnet.examples.stats import class_table, format_class_table
 
     splits = splits or [DATA / "chemprot/original/training", DATA / "chemprot/original/development"]
-    try:
-        table = class_table(splits, scheme)
-    except RelnetError as err:
-        _fail(err)
+    table = class_table(splits, scheme)
     typer.echo(json.dumps(table, indent=2) if as_json else format_class_table(table))
 
 
@@ -275,10 +274,7 @@ def compare_blurb(
     _setup_logging()
     from relnet.examples.stats import compare_with_blurb
 
-    try:
-        typer.echo(json.dumps(compare_with_blurb(split, blurb), indent=2))
-    except RelnetError as err:
-        _fail(err)
+    typer.echo(json.dumps(compare_with_blurb(split, blurb), indent=2))
 
 
 # -- mining and networks ---------------------------------------------------------------------
@@ -315,14 +311,11 @@ def mine(
     _setup_logging()
     from relnet.mining.pipeline import mine_files
 
-    try:
-        summary = mine_files(
-            input_path, model, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_model,
-            use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size, backend=backend,
-            ner_backend=ner_backend, snap_words=snap_words, layout=layout,
-        )  # fmt: skip
-    except RelnetError as err:
-        _fail(err)
+    summary = mine_files(
+        input_path, model, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_model,
+        use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size, backend=backend,
+        ner_backend=ner_backend, snap_words=snap_words, layout=layout,
+    )  # fmt: skip
     typer.echo(summary.format())
 
 
@@ -337,10 +330,7 @@ def network_summary(
     """Counts, hubs and communities of the network in STORE."""
     from relnet.network.api import summary
 
-    try:
-        typer.echo(summary(store, top, types=types, min_evidence=min_evidence, min_confidence=min_confidence))
-    except RelnetError as err:
-        _fail(err)
+    typer.echo(summary(store, top, types=types, min_evidence=min_evidence, min_confidence=min_confidence))
 
 
 @network_app.command("query")
@@ -355,10 +345,7 @@ def network_query(
     """The relations around one entity."""
     from relnet.network.api import query
 
-    try:
-        typer.echo(query(store, name, hops, types=types, min_evidence=min_evidence, min_confidence=min_confidence))
-    except RelnetError as err:
-        _fail(err)
+    typer.echo(query(store, name, hops, types=types, min_evidence=min_evidence, min_confidence=min_confidence))
 
 
 @network_app.command("export")
@@ -373,10 +360,7 @@ def network_export(
     """Write the network as GraphML, Cytoscape.js JSON or a CSV edge list."""
     from relnet.network.api import export
 
-    try:
-        path = export(store, out, export_format, types=types, min_evidence=min_evidence, min_confidence=min_confidence)
-    except RelnetError as err:
-        _fail(err)
+    path = export(store, out, export_format, types=types, min_evidence=min_evidence, min_confidence=min_confidence)
     typer.echo(f"network → {path}")
 
 
@@ -391,10 +375,7 @@ def network_html(
     """Write the network as one standalone HTML page (works offline)."""
     from relnet.network.api import html
 
-    try:
-        path = html(store, out, types=types, min_evidence=min_evidence, min_confidence=min_confidence)
-    except RelnetError as err:
-        _fail(err)
+    path = html(store, out, types=types, min_evidence=min_evidence, min_confidence=min_confidence)
     typer.echo(f"network view → {path}")
 
 
@@ -409,14 +390,11 @@ def _synth_command():
         from relnet.synth import synth_to_folder
 
         out, jsonl, inspect_n, overwrite = (kwargs.pop(k) for k in ("out", "jsonl", "inspect_n", "overwrite"))
-        try:
-            overrides = _overrides(kwargs)
-            if "train" not in overrides:
-                raise RelnetError("--train is required: the TRAINING split folder the corpus is built from")
-            config = SynthConfig(**overrides)
-            stats = synth_to_folder(config, out, jsonl=jsonl, inspect=inspect_n, overwrite=overwrite)
-        except RelnetError as err:
-            _fail(err)
+        overrides = _overrides(kwargs)
+        if "train" not in overrides:
+            raise RelnetError("--train is required: the TRAINING split folder the corpus is built from")
+        config = SynthConfig(**overrides)
+        stats = synth_to_folder(config, out, jsonl=jsonl, inspect=inspect_n, overwrite=overwrite)
         typer.echo(json.dumps({"documents": stats["documents"], "classes": stats["classes"], "files": stats["files"]}))
 
     synth.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
@@ -454,12 +432,9 @@ def serve(
     from relnet.mentions import get_tagger
     from relnet.web import create_app
 
-    try:
-        options = {"lexicon_from": lexicon_from, "ner_model": ner_model, "snap_words": snap_words, "backend": backend}
-        ner = get_tagger(tagger, **options) if tagger else None
-        web_app = create_app(model, store, ner, tagger_name=tagger or "", backend=backend)
-    except RelnetError as err:
-        _fail(err)
+    options = {"lexicon_from": lexicon_from, "ner_model": ner_model, "snap_words": snap_words, "backend": backend}
+    ner = get_tagger(tagger, **options) if tagger else None
+    web_app = create_app(model, store, ner, tagger_name=tagger or "", backend=backend)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.secho(f"warning: listening on {host}: anyone who can reach it can use the app", fg=typer.colors.YELLOW)
     uvicorn.run(web_app, host=host, port=port, log_level="info")
@@ -477,11 +452,9 @@ def _pretrain_command():
         from relnet.pretraining import pretrain as run
 
         resume, overwrite, stop_at = kwargs.pop("resume"), kwargs.pop("overwrite"), kwargs.pop("stop_at_step")
-        try:  # `--exclude-splits ""` means: exclude nothing
-            config = PretrainConfig(**_overrides(kwargs))
-            summary = run(config, resume=resume, overwrite=overwrite, stop_at=stop_at)
-        except RelnetError as err:
-            _fail(err)
+        # `--exclude-splits ""` means: exclude nothing
+        config = PretrainConfig(**_overrides(kwargs))
+        summary = run(config, resume=resume, overwrite=overwrite, stop_at=stop_at)
         typer.echo(json.dumps(summary, indent=2))
         typer.echo(f"{summary['session_tokens_per_second']:.0f} tokens/s over {summary['session_seconds']:.0f} s")
 
@@ -510,12 +483,9 @@ def ensemble(
 ) -> None:
     """Score each model, the mean of their probabilities (first 2…M) and the weight average on a split."""
     _setup_logging()
-    from relnet.evaluation.ensemble import evaluate_ensemble
+    from relnet.workflows.ensemble import evaluate_ensemble
 
-    try:
-        result = evaluate_ensemble(models, split, output, batch_size, average_weights, backend)
-    except RelnetError as err:
-        _fail(err)
+    result = evaluate_ensemble(models, split, output, batch_size, average_weights, backend)
     typer.echo(result["text"])
 
 
@@ -530,10 +500,7 @@ def score(
     _setup_logging()
     from relnet.evaluation.official import format_ratio, score_prediction_file
 
-    try:
-        result = score_prediction_file(predictions, gold)
-    except RelnetError as err:
-        _fail(err)
+    result = score_prediction_file(predictions, gold)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2))
         return
@@ -558,13 +525,10 @@ def export(
     from relnet.mentions.ner_model import TransformerTagger
     from relnet.model.classifier import RelationClassifier
 
-    try:
-        load = TransformerTagger.load if (model / NER_META).is_file() else RelationClassifier.load
-        for backend in ("onnx", "int8") if int8 else ("onnx",):
-            loaded = load(model, backend=backend)
-            typer.echo(f"{backend}: {loaded.runner.path}")  # type: ignore[union-attr]
-    except RelnetError as err:
-        _fail(err)
+    load = TransformerTagger.load if (model / NER_META).is_file() else RelationClassifier.load
+    for backend in ("onnx", "int8") if int8 else ("onnx",):
+        loaded = load(model, backend=backend)
+        typer.echo(f"{backend}: {loaded.runner.path}")  # type: ignore[union-attr]
 
 
 @app.command()
@@ -588,14 +552,11 @@ def bench(
     _setup_logging()
     from relnet.benchmark import BenchConfig, run_bench
 
-    try:
-        config = BenchConfig(
-            str(split), str(train_split), str(model) if model else None, str(ner_model) if ner_model else None,
-            backend or ["fp32", "bf16", "onnx", "int8"], pairs, abstracts, train_steps=train_steps, threads=threads,
-        )  # fmt: skip
-        report = run_bench(config, output)
-    except RelnetError as err:
-        _fail(err)
+    config = BenchConfig(
+        str(split), str(train_split), str(model) if model else None, str(ner_model) if ner_model else None,
+        backend or ["fp32", "bf16", "onnx", "int8"], pairs, abstracts, train_steps=train_steps, threads=threads,
+    )  # fmt: skip
+    report = run_bench(config, output)
     typer.echo(report["text"])
     typer.echo(f"→ {output / 'bench.json'}, {output / 'bench.txt'}")
 

@@ -6,11 +6,15 @@ predicts a label per example; evaluation compares `Relation`s. Mining path: text
 without annotations → predicted `Mention`s → `Example`s → predicted `Relation`s (with a score).
 
 A relation points at its mentions by id (ChemProt's ``T12``); a mention points into
-`Document.text` by character offsets. JSON conversion lives here, in one place.
+`Document.text` by character offsets. Downstream of prediction: a `Prediction` (label, score, class
+probabilities) per example; an `EntityRef` (the entity a mention names) and an `Evidence` (one relation with
+its two entities and its sentence), what the store returns and the network is built from. Every span is a
+`Span`. JSON conversion lives here, in one place. Nothing here imports torch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -24,6 +28,40 @@ ENTITY_KINDS: dict[str, str] = {
     "GENE-Y": GENE,
     "GENE-N": GENE,
 }
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character span ``[start, end)`` of some text (an example's sentence, an evidence sentence)."""
+
+    start: int
+    end: int
+
+    def as_list(self) -> list[int]:
+        return [self.start, self.end]
+
+    def __iter__(self) -> Iterator[int]:  # ``start, end = span``, ``text[slice(*span)]``
+        yield self.start
+        yield self.end
+
+
+class FrozenMeta(dict):
+    """A read-only dict: `Example.meta` cannot change after the example is made (use `dataclasses.replace`)."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("Example.meta is read-only: make a new example with dataclasses.replace(e, meta={...})")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[dict]]:  # pickles (worker processes) without calling __setitem__
+        return (FrozenMeta, (dict(self),))
+
+    def __copy__(self) -> FrozenMeta:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> FrozenMeta:
+        return self
 
 
 @dataclass(frozen=True)
@@ -120,14 +158,6 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Span:
-    """A character span inside `Example.text`."""
-
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Example:
     """One candidate pair in one sentence: the unit the relation classifier sees.
 
@@ -148,7 +178,11 @@ class Example:
     head_id: str = ""
     tail_id: str = ""
     offset: int = 0
-    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    meta: Mapping[str, Any] = field(default_factory=FrozenMeta, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.meta, FrozenMeta):
+            object.__setattr__(self, "meta", FrozenMeta(self.meta))
 
     @property
     def head_text(self) -> str:
@@ -159,9 +193,10 @@ class Example:
         return self.text[self.tail.start : self.tail.end]
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["head"] = [self.head.start, self.head.end]
-        d["tail"] = [self.tail.start, self.tail.end]
+        d = asdict(replace(self, meta={}))
+        d["head"] = self.head.as_list()
+        d["tail"] = self.tail.as_list()
+        d["meta"] = dict(self.meta)
         return d
 
     @classmethod
@@ -170,3 +205,43 @@ class Example:
         d["head"] = Span(*d["head"])
         d["tail"] = Span(*d["tail"])
         return cls(**d)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A classifier's answer for one `Example`."""
+
+    label: str
+    score: float  # probability of ``label``
+    probs: tuple[float, ...]  # one per class, in the classifier's label order
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """An entity: ``key`` groups mentions (``KIND:normalised``), ``name`` is for display."""
+
+    key: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One relation in one sentence; the spans are offsets into ``sentence``."""
+
+    doc_id: str
+    label: str
+    group: str
+    score: float | None
+    head: EntityRef  # the chemical
+    tail: EntityRef  # the gene
+    sentence: str
+    head_span: Span
+    tail_span: Span
+    model_id: str = ""
+
+    def __post_init__(self) -> None:  # (start, end) pairs are accepted and kept as `Span`s
+        for name in ("head_span", "tail_span"):
+            value = getattr(self, name)
+            if not isinstance(value, Span):
+                object.__setattr__(self, name, Span(*value))

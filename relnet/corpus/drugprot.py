@@ -11,39 +11,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relnet.corpus.chemprot import (
-    TYPE_TO_GROUP,
-    _find_one,
+from relnet.corpus.biocreative_tsv import (
     check_pair,
+    find_one,
     parse_arg,
     read_abstracts,
     read_entities,
+    sorted_mentions,
 )
 from relnet.corpus.tsv import read_rows
 from relnet.data import Document, Mention, Relation
 from relnet.errors import InputError, SkipCounter
-
-DRUGPROT_TYPES = (
-    "INHIBITOR", "DIRECT-REGULATOR", "SUBSTRATE", "ACTIVATOR", "INDIRECT-UPREGULATOR",
-    "INDIRECT-DOWNREGULATOR", "ANTAGONIST", "PRODUCT-OF", "PART-OF", "AGONIST",
-    "AGONIST-ACTIVATOR", "SUBSTRATE_PRODUCT-OF", "AGONIST-INHIBITOR",
-)  # fmt: skip
+from relnet.schema import DRUGPROT_TYPES, TYPE_TO_GROUP
 
 
 def find_drugprot_files(folder: str | Path) -> tuple[Path, Path, Path | None]:
+    """Locate a split's abstracts, entities and (optional, absent for unlabelled text) relations by name."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(folder, None, "DrugProt split folder not found")
-    abstracts = _find_one(folder, "drugprot_*_abstracs*.tsv", True)
-    entities = _find_one(folder, "drugprot_*_entities.tsv", True)
-    relations = _find_one(folder, "drugprot_*_relations.tsv", False)
+    abstracts = find_one(folder, "drugprot_*_abstracs*.tsv", True)
+    entities = find_one(folder, "drugprot_*_entities.tsv", True)
+    relations = find_one(folder, "drugprot_*_relations.tsv", False)
     return abstracts, entities, relations  # type: ignore[return-value]
 
 
 def read_drugprot(folder: str | Path, exclude_ids: set[str] | frozenset[str] = frozenset()) -> list[Document]:
     """Read a DrugProt split; documents whose id is in ``exclude_ids`` are dropped before anything else.
 
-    Relation types map to ChemProt CPR groups (`TYPE_TO_GROUP`), so every label scheme applies.
+    Relation types map to ChemProt CPR groups (`relnet.schema.TYPE_TO_GROUP`), so every label scheme applies.
     """
     abstracts, entities, relations_path = find_drugprot_files(folder)
     skipped = SkipCounter(str(folder))
@@ -63,10 +59,7 @@ def read_drugprot(folder: str | Path, exclude_ids: set[str] | frozenset[str] = f
             check_pair(pmid, arg1, arg2, index[pmid], relations_path, lineno)
             rels.setdefault(pmid, []).append(Relation(pmid, arg1, arg2, rtype, TYPE_TO_GROUP[rtype], True))
     skipped.report()
-    return [
-        d.with_annotations(tuple(sorted(mentions.get(k, []), key=lambda m: (m.start, m.end))), tuple(rels.get(k, [])))
-        for k, d in docs.items()
-    ]
+    return [d.with_annotations(sorted_mentions(mentions.get(k, [])), tuple(rels.get(k, []))) for k, d in docs.items()]
 
 
 def leak_free(docs: list[Document], evaluation_ids: set[str]) -> list[Document]:

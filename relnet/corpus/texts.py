@@ -1,8 +1,8 @@
 """Any supported input → `Document`s: the entry point of the mining path.
 
 `read_texts` picks a reader by ``fmt`` or, with ``auto``, by the path: a folder is a ChemProt or
-DrugProt split (`relnet.corpus.read_documents`), ``.xml``/``.json`` is BioC, a file whose first
-line looks like ``PMID|t|…`` is PubTator, anything else is plain text, read in a ``layout``
+DrugProt split or holds relnet's ``documents.jsonl`` (`relnet.corpus.read_documents`), ``.xml``/``.json``
+is BioC, a file whose first line looks like ``PMID|t|…`` is PubTator, anything else is plain text, read in a ``layout``
 (`relnet.corpus.plaintext`: blank-line separated ``blocks`` by default, or ``lines``).
 """
 

@@ -21,10 +21,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from relnet.corpus.chemprot import EVALUATED_GROUPS, find_chemprot_files, read_gold_standard
+from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
 from relnet.data import Example
 from relnet.errors import InputError, SkipCounter
 from relnet.examples.labels import LabelScheme
+from relnet.schema import EVALUATED_GROUPS
 
 #: ``(PMID, CPR group, Tn, Tm)``: an official tuple, entity ids without their ``Arg1:``/``Arg2:`` prefix.
 Tuple4 = tuple[str, str, str, str]

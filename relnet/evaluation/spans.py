@@ -1,9 +1,18 @@
-"""Strict span-level NER scores: a predicted mention counts only if type, start and end all match."""
+"""Strict span-level NER scores: a predicted mention counts only if type, start and end all match.
+
+Pure scoring of ``(doc id, start, end, type)`` spans, plus the TSV of wrong and missed spans for error
+analysis (`write_span_errors`). Running a tagger to get the spans is `relnet.workflows.ner`.
+"""
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
+
+from relnet.data import Document
+from relnet.errors import RelnetError
 
 Span = tuple[str, int, int, str]  # doc id, start, end, type
 
@@ -118,3 +127,23 @@ def format_span_table(scores: dict[str, dict[str, float]]) -> str:
             continue
         lines.append(f"{t:<12}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{int(m['support']):>9d}")
     return "\n".join(lines)
+
+
+def write_span_errors(path: str | Path, docs: list[Document], gold: list[Span], predicted: list[Span]) -> int:
+    """One TSV row per non-exact prediction and missed gold span (the material of an error analysis)."""
+    text = {d.id: d.text for d in docs}
+    rows = sorted((r for r in classify_spans(gold, predicted) if r[0] != "exact"), key=lambda r: (r[1][0], r[1][1]))
+    try:
+        f = open(path, "w", newline="", encoding="utf-8")
+    except OSError as err:
+        raise RelnetError(f"{path}: cannot write the error list ({err.strerror})") from err
+    with f:
+        out = csv.writer(f, delimiter="\t", lineterminator="\n")
+        out.writerow(["doc_id", "category", "side", "type", "start", "end", "text", "overlaps", "context"])
+        for category, (doc, a, b, kind), hits in rows:
+            t = text[doc]
+            overlaps = " | ".join(f"{h[3]}:{t[h[1] : h[2]]}" for h in hits)
+            context = " ".join(t[max(0, a - 40) : b + 40].split())
+            side = "gold" if category in ("missed", "nested") else "predicted"
+            out.writerow([doc, category, side, kind, a, b, t[a:b], overlaps, context])
+    return len(rows)

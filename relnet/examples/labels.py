@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from relnet.corpus.chemprot import EVALUATED_GROUPS, TYPE_TO_GROUP
 from relnet.data import Relation
 from relnet.errors import RelnetError
+from relnet.schema import EVALUATED_GROUPS, TYPE_TO_GROUP
 
 NEGATIVE = "false"
 

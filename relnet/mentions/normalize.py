@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Protocol
 
-from relnet.data import Document, Mention
+from relnet.data import Document, EntityRef, Mention
 
 GREEK: dict[str, str] = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
@@ -25,15 +24,6 @@ GREEK: dict[str, str] = {
 }  # fmt: skip
 # white space and every dash/hyphen variant: "COX-2" == "COX 2" == "COX‐2" == "cox2"
 _IGNORED = re.compile(r"[\s\-‐‑‒–—―−_]+")
-
-
-@dataclass(frozen=True)
-class EntityRef:
-    """An entity: ``key`` groups mentions (``KIND:normalised``), ``name`` is for display."""
-
-    key: str
-    name: str
-    kind: str
 
 
 class Normalizer(Protocol):

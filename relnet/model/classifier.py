@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from torch import nn
 from tqdm.auto import tqdm
 from transformers import AutoConfig, AutoTokenizer
 
-from relnet.data import Example
+from relnet.data import Example, Prediction
 from relnet.errors import RelnetError
 from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend
 from relnet.model.encoder import Features, PairEncoder
@@ -27,13 +26,6 @@ from relnet.model.encoder import Features, PairEncoder
 MODEL_FILE = "model.safetensors"
 META_FILE = "relnet_model.json"
 ENCODER_CONFIG = "encoder_config.json"
-
-
-@dataclass(frozen=True)
-class Prediction:
-    label: str
-    score: float  # probability of ``label``
-    probs: tuple[float, ...]  # one per class, in `RelationClassifier.labels` order
 
 
 class RelationClassifier(nn.Module):

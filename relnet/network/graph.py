@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from relnet.data import CHEMICAL, GENE
+from relnet.data import CHEMICAL, GENE, Evidence
 from relnet.errors import RelnetError
 from relnet.mentions.normalize import entity_key
-from relnet.relations.evidence import Evidence
 from relnet.store.sqlite import RelationStore
 
 
@@ -74,7 +73,7 @@ def build_graph(
             docs=len({r.doc_id for r in ev}),
             mean_score=sum(scores) / len(scores) if scores else 1.0,
             sentences=[
-                {"doc_id": r.doc_id, "text": r.sentence, "head": list(r.head_span), "tail": list(r.tail_span),
+                {"doc_id": r.doc_id, "text": r.sentence, "head": r.head_span.as_list(), "tail": r.tail_span.as_list(),
                  "score": r.score}
                 for r in ev
             ],

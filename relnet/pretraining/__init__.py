@@ -5,7 +5,16 @@ Unlabeled abstracts / a training split's text → packed token blocks (`data.py`
 that ``relnet train --encoder`` and ``relnet train-ner --encoder`` accept.
 """
 
+from typing import Any
+
 from relnet.pretraining.config import PretrainConfig
-from relnet.pretraining.loop import pretrain
 
 __all__ = ["PretrainConfig", "pretrain"]
+
+
+def __getattr__(name: str) -> Any:  # the loop imports torch and transformers: only when it is used
+    if name == "pretrain":
+        from relnet.pretraining.loop import pretrain
+
+        return pretrain
+    raise AttributeError(name)

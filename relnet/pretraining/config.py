@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from relnet.errors import RelnetError
-from relnet.model.backends import PRECISIONS
+from relnet.model.hardware import PRECISIONS
 from relnet.paths import data_path
 
 

@@ -1,32 +1,36 @@
 """Predicted `Relation`s → `Evidence`: a relation with its two entities and the sentence it was read from.
 
-`Evidence` is what the network is built from, whether it comes out of the store
-(`RelationStore.evidence`) or straight from documents in memory (`evidence_of`).
+`Evidence` (in `relnet.data`) is what the network is built from, whether it comes out of the store
+(`RelationStore.evidence`) or straight from documents in memory (`evidence_of`). Torch-free: the store and the
+network import this module.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from collections.abc import Sequence
 
-from relnet.data import Document, Relation
-from relnet.mentions.normalize import EntityRef, Normalizer, SurfaceNormalizer
-from relnet.relations.extract import evidence_windows
+from relnet.data import Document, Evidence, Relation, Span
+from relnet.examples.candidates import document_sentences
+from relnet.mentions.normalize import Normalizer, SurfaceNormalizer
+
+__all__ = ["Evidence", "evidence_of", "evidence_windows"]
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One relation in one sentence; spans are offsets into ``sentence``."""
+def evidence_windows(doc: Document, relations: Sequence[Relation]) -> list[tuple[int, int]]:
+    """For each relation, the document span of the sentence(s) holding both its mentions."""
+    sentences = document_sentences(doc)
+    starts = [s for s, _ in sentences]
+    mentions = doc.mention_index()
 
-    doc_id: str
-    label: str
-    group: str
-    score: float | None
-    head: EntityRef  # the chemical
-    tail: EntityRef  # the gene
-    sentence: str
-    head_span: tuple[int, int]
-    tail_span: tuple[int, int]
-    model_id: str = ""
+    def sentence_of(mention_id: str) -> int:
+        return max(0, bisect.bisect_right(starts, mentions[mention_id].start) - 1)
+
+    windows = []
+    for r in relations:
+        i, j = sorted((sentence_of(r.arg1), sentence_of(r.arg2)))
+        windows.append((sentences[i][0], sentences[j][1]))
+    return windows
 
 
 def evidence_of(
@@ -41,7 +45,7 @@ def evidence_of(
         out.append(
             Evidence(
                 doc.id, r.label, r.group, r.score, normalizer.normalize(h, doc), normalizer.normalize(t, doc),
-                doc.text[s:e], (h.start - s, h.end - s), (t.start - s, t.end - s),
+                doc.text[s:e], Span(h.start - s, h.end - s), Span(t.start - s, t.end - s),
             )
         )  # fmt: skip
     return out

@@ -2,19 +2,17 @@
 
 Mining pairs mentions within a sentence only (`make_examples(doc, None)`); pairs predicted as the
 scheme's negative class (``false``) are dropped. Each relation keeps its label, CPR group and score.
-`evidence_windows` gives the sentence a relation was read from, for the store and the views.
+(`relnet.relations.evidence.evidence_windows` gives the sentence a relation was read from.)
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from relnet.data import Document, Example, Relation
-from relnet.examples.candidates import document_sentences, make_examples
+from relnet.data import Document, Example, Prediction, Relation
+from relnet.examples.candidates import make_examples
 from relnet.examples.labels import get_scheme
-from relnet.model.classifier import Prediction
 
 
 class Classifier(Protocol):
@@ -45,19 +43,3 @@ def extract_relations_batch(
         group = scheme.group_of(p.label) or ""
         out[ex.doc_id].append(Relation(ex.doc_id, ex.head_id, ex.tail_id, p.label, group, score=p.score))
     return [out[doc.id] for doc in docs]
-
-
-def evidence_windows(doc: Document, relations: Sequence[Relation]) -> list[tuple[int, int]]:
-    """For each relation, the document span of the sentence(s) holding both its mentions."""
-    sentences = document_sentences(doc)
-    starts = [s for s, _ in sentences]
-    mentions = doc.mention_index()
-
-    def sentence_of(mention_id: str) -> int:
-        return max(0, bisect.bisect_right(starts, mentions[mention_id].start) - 1)
-
-    windows = []
-    for r in relations:
-        i, j = sorted((sentence_of(r.arg1), sentence_of(r.arg2)))
-        windows.append((sentences[i][0], sentences[j][1]))
-    return windows

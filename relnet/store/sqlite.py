@@ -20,11 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from relnet.data import Document, Mention, Relation
+from relnet.data import Document, EntityRef, Evidence, Mention, Relation, Span
 from relnet.errors import RelnetError
-from relnet.mentions.normalize import EntityRef, Normalizer, SurfaceNormalizer
-from relnet.relations.evidence import Evidence
-from relnet.relations.extract import evidence_windows
+from relnet.mentions.normalize import Normalizer, SurfaceNormalizer
+from relnet.relations.evidence import evidence_windows
 
 SCHEMA_VERSION = 2  # 2 added `mined`; a version-1 store is upgraded when opened for writing
 SCHEMA = """
@@ -253,8 +252,8 @@ class RelationStore:
                 EntityRef(k1, n1, kind1),
                 EntityRef(k2, n2, kind2),
                 sentence,
-                (hs, he),
-                (ts, te),
+                Span(hs, he),
+                Span(ts, te),
                 model_id,
             )  # fmt: skip
             for (doc_id, label, grp, score, model_id, k1, n1, kind1, k2, n2, kind2, sentence, hs, he, ts, te) in rows

@@ -1,8 +1,10 @@
 """Artificial corpora on disk: relnet JSONL (one `Document.to_json` per line) and the SciBERT jsonl.
 
-Where it sits: after `generate.py`. The trainer reads the documents back with `read_synth`; the
-SciBERT-format export (first mention of the pair in the sentence ``<< … >>``, second ``[[ … ]]``,
-``{"text", "label", "metadata"}``) reads back with `relnet.corpus.scibert.read_scibert_jsonl`.
+Where it sits: after `generate.py`. The documents go through relnet's Document JSONL
+(`relnet.corpus.jsonl`; `read_synth` and `write_documents` are its reader and writer under the names
+synth has always used). The SciBERT-format export (first mention of the pair in the sentence
+``<< … >>``, second ``[[ … ]]``, ``{"text", "label", "metadata"}``) reads back with
+`relnet.corpus.scibert.read_scibert_jsonl`.
 """
 
 from __future__ import annotations
@@ -11,40 +13,14 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from relnet.corpus.jsonl import DOCUMENTS_JSONL as DOCUMENTS
+from relnet.corpus.jsonl import read_documents_jsonl as read_synth
+from relnet.corpus.jsonl import write_documents_jsonl as write_documents
 from relnet.data import Document, Example
-from relnet.errors import InputError
 from relnet.examples.candidates import examples_from_documents
 from relnet.examples.labels import LabelScheme
 
-DOCUMENTS = "documents.jsonl"
-
-
-def write_documents(docs: Iterable[Document], path: str | Path) -> int:
-    n = 0
-    with Path(path).open("w", encoding="utf-8") as f:
-        for doc in docs:
-            f.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
-            n += 1
-    return n
-
-
-def read_synth(path: str | Path) -> list[Document]:
-    """Documents from a JSONL file of `Document.to_json` lines, or from a folder's ``documents.jsonl``."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / DOCUMENTS
-    if not path.is_file():
-        raise InputError(path, None, "file not found; expected the documents.jsonl written by `relnet synth`")
-    docs = []
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                docs.append(Document.from_json(json.loads(line)))
-            except (json.JSONDecodeError, KeyError, TypeError) as err:
-                raise InputError(path, lineno, f"not a Document JSON object: {err}") from None
-    return docs
+__all__ = ["DOCUMENTS", "marked_text", "read_synth", "write_documents", "write_scibert_jsonl"]
 
 
 def marked_text(e: Example) -> str:

@@ -19,9 +19,8 @@ from relnet.synth.io import marked_text
 N_REAL = 5
 
 
-def _line(e: Example) -> str:
+def _line(e: Example, rtype: str = "") -> str:
     first = "C" if e.head.start < e.tail.start else "G"
-    rtype = e.meta.get("rtype", "")
     return f"- `{first}{'G' if first == 'C' else 'C'}` {rtype + ': ' if rtype else ''}{marked_text(e)}"
 
 
@@ -40,14 +39,13 @@ def inspection_report(config: SynthConfig, n: int, path: str | Path) -> Path:
         for doc in corpus.documents:
             types = {(r.arg1, r.arg2): r.label for r in doc.relations}
             for e in make_examples(doc, scheme):
-                e.meta["rtype"] = types.get((e.head_id, e.tail_id), "")
-                samples.setdefault(e.label, {}).setdefault(family, []).append(_line(e))
+                rtype = types.get((e.head_id, e.tail_id), "")
+                samples.setdefault(e.label, {}).setdefault(family, []).append(_line(e, rtype))
     for label in scheme.labels:
         lines += [f"## {label}", "", f"### real (training, {N_REAL} sampled)", ""]
         pool = [e for e in real if e.label == label]
         for e in rng.sample(pool, min(N_REAL, len(pool))):
-            e.meta["rtype"] = relations.get((e.doc_id, e.head_id, e.tail_id), "")
-            lines.append(_line(e))
+            lines.append(_line(e, relations.get((e.doc_id, e.head_id, e.tail_id), "")))
         for family in FAMILIES:
             got = samples.get(label, {}).get(family, [])
             lines += ["", f"### {family} ({min(n, len(got))} sampled)", "", *rng.sample(got, min(n, len(got)))]

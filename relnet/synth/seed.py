@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import random
 
-from relnet.corpus.chemprot import EVALUATED_GROUPS, TYPE_TO_GROUP
 from relnet.data import CHEMICAL, GENE, Relation
 from relnet.errors import RelnetError
 from relnet.examples.labels import LabelScheme
+from relnet.schema import EVALUATED_GROUPS, TYPE_TO_GROUP
 from relnet.synth.templates import DISTRACTOR, FOCAL, Slot, Template
 
 Phrase = tuple[str, bool]  # (interaction phrase, chemical comes first)

@@ -11,8 +11,8 @@ import random
 import re
 from dataclasses import dataclass
 
-from relnet.corpus.chemprot import TYPE_TO_GROUP
 from relnet.data import CHEMICAL, GENE, Document, Mention, Relation
+from relnet.schema import TYPE_TO_GROUP
 from relnet.synth.lexicon import Lexicon
 
 FOCAL = "focal"  # one of the two mentions of the generated pair

@@ -9,7 +9,7 @@ from typing import Any
 
 from relnet.errors import RelnetError
 from relnet.examples.labels import SCHEMES
-from relnet.model.backends import PRECISIONS
+from relnet.model.hardware import PRECISIONS
 from relnet.model.markers import MARKER_STYLES
 from relnet.paths import data_path, resolve_from
 

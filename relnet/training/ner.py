@@ -18,7 +18,6 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from relnet.corpus import read_documents
 from relnet.errors import RelnetError
-from relnet.evaluation.ner import evaluate_tagger
 from relnet.evaluation.spans import format_span_breakdown, format_span_table
 from relnet.mentions.ner_model import TagSpace, TransformerTagger, collate, encode_document
 from relnet.model.backends import resolve_precision
@@ -26,6 +25,7 @@ from relnet.model.encoder import resolve_encoder
 from relnet.training.config import NerConfig
 from relnet.training.core import Fit, Stepper, fit, optimizer_and_schedule, set_seed
 from relnet.training.data import leak_free
+from relnet.workflows.ner import evaluate_tagger
 
 log = logging.getLogger("relnet")
 

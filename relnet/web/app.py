@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -212,31 +212,34 @@ def create_app(
     MinConfidence = Annotated[float, Query(ge=0.0, le=1.0, description="drop relations scored below this")]
     Hops = Annotated[int, Query(ge=1, le=limits.max_hops)]
 
-    def filters(types: list[str] | None, min_evidence: int, min_confidence: float) -> Filters:
+    def store_filters(types: TypesQuery = None, min_evidence: MinEvidence = 1, min_confidence: MinConfidence = 0.0):
+        """The network filters every store route takes (a shared dependency: one definition of the query)."""
         kept = tuple(sorted({t.strip() for ts in types for t in ts.split(",") if t.strip()})) if types else ()
         return Filters(kept or None, min_evidence, min_confidence)
 
+    StoreDep = Annotated[Explorer, Depends(need_store)]
+    FiltersDep = Annotated[Filters, Depends(store_filters)]
+
     @app.get("/api/entities", response_model=EntitiesResponse, responses=errors)
     async def entities(
+        store: StoreDep,
         prefix: Annotated[str, Query(max_length=200, description="case-insensitive name prefix")] = "",
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> EntitiesResponse:
         """Entities of the store (those on a relation) whose name starts with ``prefix``, most related first."""
-        hits = await run_in_threadpool(need_store().entities, prefix, limit)
+        hits = await run_in_threadpool(store.entities, prefix, limit)
         return EntitiesResponse(entities=[EntityOut(**asdict(h)) for h in hits])
 
     @app.get("/api/neighbourhood", response_model=NeighbourhoodResponse, responses=errors)
     async def neighbourhood(
+        store: StoreDep,
+        filters: FiltersDep,
         name: Annotated[str, Query(min_length=1, max_length=200, description="an entity name, e.g. EGFR")],
         hops: Hops = 1,
-        types: TypesQuery = None,
-        min_evidence: MinEvidence = 1,
-        min_confidence: MinConfidence = 0.0,
     ) -> NeighbourhoodResponse:
         """The relations within ``hops`` of an entity, with their evidence sentences and document ids."""
-        store = need_store()
         try:
-            sub = await run_in_threadpool(store.neighbourhood, name, hops, filters(types, min_evidence, min_confidence))
+            sub = await run_in_threadpool(store.neighbourhood, name, hops, filters)
         except RelnetError as err:
             raise HTTPException(404, str(err)) from None
         if sub.number_of_edges() > limits.max_edges:
@@ -246,19 +249,15 @@ def create_app(
 
     @app.get("/api/export", responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}, **errors})
     async def export(
+        store: StoreDep,
+        filters: FiltersDep,
         format: Literal["graphml", "cyjs", "csv"] = "graphml",  # noqa: A002
         name: Annotated[str | None, Query(max_length=200, description="only this entity's neighbourhood")] = None,
         hops: Hops = 1,
-        types: TypesQuery = None,
-        min_evidence: MinEvidence = 1,
-        min_confidence: MinConfidence = 0.0,
     ) -> Response:
         """The (filtered) network of the store, or one entity's neighbourhood, as GraphML, Cytoscape.js JSON or CSV."""
-        store = need_store()
         try:
-            data = await run_in_threadpool(
-                store.export, format, filters(types, min_evidence, min_confidence), name or None, hops
-            )
+            data = await run_in_threadpool(store.export, format, filters, name or None, hops)
         except RelnetError as err:
             raise HTTPException(404, str(err)) from None
         stem = f"relnet-{safe_name(name, 'network')}" if name else "relnet-network"

@@ -131,7 +131,7 @@ class AnalyseResponse(BaseModel):
                 RelationOut(
                     doc_id=doc.id, chemical=mentions[r.arg1].text, chemical_id=r.arg1, gene=mentions[r.arg2].text,
                     gene_id=r.arg2, label=r.label, group=r.group, confidence=r.score, sentence=e.sentence,
-                    chemical_span=e.head_span, gene_span=e.tail_span,
+                    chemical_span=tuple(e.head_span.as_list()), gene_span=tuple(e.tail_span.as_list()),
                 )
                 for r, e in zip(doc.relations, evidence)
             ]  # fmt: skip

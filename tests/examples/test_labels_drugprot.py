@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from relnet.corpus.drugprot import DRUGPROT_TYPES, read_drugprot
+from relnet.corpus.drugprot import read_drugprot
 from relnet.data import Relation
 from relnet.examples.labels import get_scheme
+from relnet.schema import DRUGPROT_TYPES
 
 # DrugProt type → (CPR group, cpr label, fine label, coarse5 label); None = the scheme ignores the relation
 EXPECTED = {

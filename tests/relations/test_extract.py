@@ -3,8 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from relnet.data import CHEMICAL, GENE, Document, Example, Mention
-from relnet.model.classifier import Prediction
+from relnet.data import CHEMICAL, GENE, Document, Example, Mention, Prediction
 from relnet.relations import evidence_windows, extract_relations, extract_relations_batch
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from relnet.corpus.chemprot import EVALUATED_GROUPS, TYPE_TO_GROUP
+from relnet.schema import EVALUATED_GROUPS, TYPE_TO_GROUP
 
 Rel = tuple[str, str, str]
 DOCS: dict[str, list[tuple[str, list[Rel]]]] = {

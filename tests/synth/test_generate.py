@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from synth_fixtures import DOCS, write_chemprot
 
-from relnet.corpus.chemprot import TYPE_TO_GROUP
 from relnet.data import CHEMICAL, GENE
 from relnet.errors import InputError
 from relnet.examples.candidates import examples_from_documents, make_examples
 from relnet.examples.labels import get_scheme
+from relnet.schema import TYPE_TO_GROUP
 from relnet.synth import SynthConfig, generate_corpus
 
 CASES = [(f, s) for f in ("seed", "realistic") for s in ("coarse5", "fine", "cpr")]

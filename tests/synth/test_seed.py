@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from relnet.corpus.chemprot import EVALUATED_GROUPS, TYPE_TO_GROUP
 from relnet.data import Relation
 from relnet.examples.labels import get_scheme
+from relnet.schema import EVALUATED_GROUPS, TYPE_TO_GROUP
 from relnet.synth.seed import PHRASES, SeedSource
 
 

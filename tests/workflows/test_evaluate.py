@@ -1,4 +1,4 @@
-"""relnet/evaluation/evaluate.py: the warning about marker kinds a model was not trained with."""
+"""relnet/workflows/evaluate.py: the warning about marker kinds a model was not trained with."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from relnet.data import Example, Span
-from relnet.evaluation.evaluate import trained_marker_kinds, warn_unseen_marker_kinds
+from relnet.workflows.evaluate import trained_marker_kinds, warn_unseen_marker_kinds
 
 TYPED = Example("d", "A binds B", Span(0, 1), Span(8, 9), "x")
 UNTYPED = Example("d", "A binds B", Span(0, 1), Span(8, 9), "x", "ENTITY", "ENTITY")

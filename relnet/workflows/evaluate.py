@@ -1,4 +1,8 @@
-"""Evaluate or apply a saved model on a split folder: the library side of `relnet evaluate/predict`."""
+"""Evaluate or apply a saved relation classifier on a split: what `relnet evaluate` and `relnet predict` run.
+
+Loads the model and the split, predicts, then hands predictions and gold to the pure scorers of
+`relnet.evaluation` (`metrics.score`, `official.score_split`) and writes the report there.
+"""
 
 from __future__ import annotations
 

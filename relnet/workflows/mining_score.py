@@ -1,5 +1,8 @@
 """End-to-end scoring of a mined store against a ChemProt split: the official measure, with any mentions.
 
+What `relnet evaluate-mining` (and the mining benchmark) run: reads the store and the split, then scores
+with `relnet.evaluation.official.official_score`.
+
 Predicted mentions carry their own ids (M1, M2, …), so a stored relation is mapped to the gold
 entity ids through its two spans: it counts only if both spans match gold entities exactly (strict,
 as the official measure sees only gold ids). Gold-mention runs map trivially.

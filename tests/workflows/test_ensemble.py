@@ -1,3 +1,5 @@
+"""relnet/workflows/ensemble.py: probability and weight averaging, the ensemble evaluation and its command."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +11,10 @@ from safetensors.torch import load_file
 from typer.testing import CliRunner
 
 from relnet.errors import RelnetError
-from relnet.evaluation.ensemble import Ensemble, average_checkpoints, average_probabilities, evaluate_ensemble
 from relnet.examples.labels import get_scheme
 from relnet.model.classifier import RelationClassifier
 from relnet.model.encoder import PairEncoder
+from relnet.workflows.ensemble import Ensemble, average_checkpoints, average_probabilities, evaluate_ensemble
 
 
 def _saved(folder: Path, encoder: Path, seed: int, scheme: str = "cpr", encoder_name: str = "") -> Path:

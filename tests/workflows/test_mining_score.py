@@ -1,14 +1,16 @@
+"""relnet/workflows/mining_score.py: a mined store scored with the official measure."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from relnet.corpus import read_documents
 from relnet.data import Mention, Relation
-from relnet.evaluation.end_to_end import score_store
 from relnet.store.sqlite import RelationStore
+from relnet.workflows.mining_score import score_store
 
 
-def test_end_to_end_maps_predicted_mentions_by_span(tmp_path: Path, dev_dir: Path) -> None:
+def test_mining_score_maps_predicted_mentions_by_span(tmp_path: Path, dev_dir: Path) -> None:
     doc = read_documents(dev_dir)[0]  # gold: T1 Aspirin –CPR:4→ T2 COX-2 (title), and three more
     gold = doc.mention_index()
     m1 = Mention("M1", gold["T1"].start, gold["T1"].end, gold["T1"].text, "CHEMICAL")

@@ -1,10 +1,11 @@
-"""Ensembles of saved relation classifiers, and their evaluation (`relnet ensemble`).
+"""Ensembles of saved relation classifiers, and their evaluation: what `relnet ensemble` runs.
 
 Two ways to combine models with the same labels: average their class probabilities
 (`average_probabilities`, `Ensemble`: M forward passes), or average the weights of models
 fine-tuned from the same encoder (`average_checkpoints`: one model, one forward pass).
 `evaluate_ensemble` scores each member, each growing prefix of the ensemble and, optionally, the
-weight average on a split, with the gain per added model and the inference time.
+weight average on a split, with the gain per added model and the inference time; the scores
+themselves come from `relnet.evaluation` (`metrics.score`, `official.official_score`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import torch
 from safetensors.torch import load_file
 
 from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
-from relnet.data import Example
+from relnet.data import Example, Prediction
 from relnet.errors import RelnetError
 from relnet.evaluation.metrics import score
 from relnet.evaluation.official import official_score, prediction_tuples
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
-from relnet.model.classifier import META_FILE, MODEL_FILE, Prediction, RelationClassifier
+from relnet.model.classifier import META_FILE, MODEL_FILE, RelationClassifier
 
 
 def check_same_labels(labels: Sequence[Sequence[str]], names: Sequence[str]) -> list[str]:
