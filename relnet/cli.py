@@ -288,10 +288,21 @@ MinConfidenceOpt = Annotated[float, typer.Option(help="drop relations scored bel
 
 @app.command()
 def mine(
-    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="text, PubTator or BioC file, or a split folder")],
-    model: Annotated[Path, typer.Option(help="a model folder (…/best)")],
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT",
+            help="text, PubTator, BioC, MEDLINE/PubMed XML or PMC JATS file (.gz/.bz2 too), a folder of MEDLINE or "
+            "JATS files, a PMC OA .tar.gz, or a split folder; read as a stream",
+        ),
+    ],
     store: Annotated[Path, typer.Option(help="the SQLite store to create or extend")],
-    input_format: Annotated[str, typer.Option("--format", help="auto | text | pubtator | bioc | chemprot")] = "auto",
+    model: Annotated[
+        str | None, typer.Option(help="a model folder (…/best) or a registered name; default: the default model")
+    ] = None,
+    input_format: Annotated[
+        str, typer.Option("--format", help="auto | text | pubtator | bioc | chemprot | medline | jats")
+    ] = "auto",
     tagger: Annotated[str | None, typer.Option(help="NER backend: lexicon | transformer")] = None,
     lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
     ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
@@ -309,10 +320,14 @@ def mine(
 ) -> None:
     """Find chemical–gene relations in INPUT and add them to --store (rerun to resume)."""
     _setup_logging()
+    from relnet import registry
     from relnet.mining.pipeline import mine_files
 
+    model_dir = registry.resolve(model)
+    if ner_model is not None:
+        ner_model = registry.resolve(ner_model, "ner")
     summary = mine_files(
-        input_path, model, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_model,
+        input_path, model_dir, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_model,
         use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size, backend=backend,
         ner_backend=ner_backend, snap_words=snap_words, layout=layout,
     )  # fmt: skip
@@ -379,6 +394,26 @@ def network_html(
     typer.echo(f"network view → {path}")
 
 
+store_app = typer.Typer(help="Export what a mined relation store holds.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("export")
+def store_export(
+    store: Annotated[Path, typer.Argument(help="a store written by `relnet mine`")],
+    out: Annotated[Path, typer.Argument(help="the file to write")],
+    export_format: Annotated[str, typer.Option("--format", help="bioc (BioC XML) | pubtator")] = "bioc",
+    relations_model: Annotated[
+        str | None, typer.Option(help="export this model's relations only (default: every model's, highest score)")
+    ] = None,
+) -> None:
+    """Write the store's documents, mentions (with concept ids) and relations as BioC XML or PubTator."""
+    from relnet.store.export import export_store
+
+    n = export_store(store, out, export_format, relations_model)
+    typer.echo(f"{n} documents → {out}")
+
+
 # -- synth -----------------------------------------------------------------------------------
 def _synth_command():
     """`relnet synth`, with every `SynthConfig` field as a typed flag."""
@@ -415,11 +450,15 @@ app.command("synth")(_synth_command())
 # -- serve -----------------------------------------------------------------------------------
 @app.command()
 def serve(
-    model: Annotated[Path, typer.Option(help="a model folder (…/best)")],
+    model: Annotated[
+        str | None, typer.Option(help="a model folder (…/best) or a registered name; default: the default model")
+    ] = None,
     store: Annotated[Path | None, typer.Option(help="a store written by `relnet mine`, for the Explore tab")] = None,
     tagger: Annotated[str | None, typer.Option(help="NER backend for untagged text: lexicon | transformer")] = None,
     lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
-    ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
+    ner_model: Annotated[
+        str | None, typer.Option(help="NER model folder or registered name for --tagger transformer")
+    ] = None,
     snap_words: SnapWordsOpt = True,
     backend: BackendOpt = "auto",
     host: Annotated[str, typer.Option(help="address to listen on (the default is this machine only)")] = "127.0.0.1",
@@ -429,12 +468,21 @@ def serve(
     _setup_logging()
     import uvicorn
 
+    from relnet import registry
     from relnet.mentions import get_tagger
     from relnet.web import create_app
 
+    folder = registry.resolve(model)
+    if tagger is None and ner_model is None and model in (None, registry.default_name()):
+        entry = registry.entries().get(registry.default_name())
+        if entry is not None and entry.ner and Path(entry.ner).exists():  # the default model's own tagger
+            tagger, ner_model = "transformer", entry.ner
+    if ner_model is not None:
+        ner_model = registry.resolve(ner_model, "ner")
     options = {"lexicon_from": lexicon_from, "ner_model": ner_model, "snap_words": snap_words, "backend": backend}
     ner = get_tagger(tagger, **options) if tagger else None
-    web_app = create_app(model, store, ner, tagger_name=tagger or "", backend=backend)
+    web_app = create_app(folder, store, ner, tagger_name=tagger or "", backend=backend)
+    typer.echo(f"model {folder}" + (f", tagger {tagger} {ner_model or ''}" if tagger else ""))
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.secho(f"warning: listening on {host}: anyone who can reach it can use the app", fg=typer.colors.YELLOW)
     uvicorn.run(web_app, host=host, port=port, log_level="info")
@@ -559,6 +607,56 @@ def bench(
     report = run_bench(config, output)
     typer.echo(report["text"])
     typer.echo(f"→ {output / 'bench.json'}, {output / 'bench.txt'}")
+
+
+# -- the whole mission in one command; the models home (issue 15) -----------------------------------
+@app.command()
+def build(
+    profile: Annotated[
+        str, typer.Option(help="fast (≤ 20 min on 2 cores) | best (the measured best recipes)")
+    ] = "fast",
+    data: Annotated[Path, typer.Option(help="folder holding chemprot/original/{training,development}")] = DATA,
+    input_path: Annotated[
+        Path | None, typer.Option("--input", help="what to mine (default: the development split as raw text)")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="the build folder (steps cached here)")] = Path("runs/build"),
+    name: Annotated[str | None, typer.Option(help="register the models under this name (default: the profile)")] = None,
+    backend: BackendOpt = "auto",
+) -> None:
+    """From a labelled corpus to a network: train the NER tagger and the relation model, mine the input, write
+    the store, the network summary and the interactive page. Steps already done are skipped; an interrupted
+    build resumes."""
+    _setup_logging()
+    from relnet.build import BuildConfig
+    from relnet.build import build as run
+
+    config = BuildConfig(profile, str(data), str(input_path or ""), str(out), name or "", backend=backend)
+    result = run(config, echo=typer.echo)
+    scores = ", ".join(f"{k} {v:.3f}" for k, v in result["scores"].items() if v is not None)
+    typer.echo(f"built {result['name']!r} ({scores})")
+    typer.echo(f"  models   {result['models']['relations']}  ·  {result['models']['ner']}")
+    typer.echo(f"  store    {result['store']}")
+    typer.echo(f"  summary  {result['summary']}")
+    typer.echo(f"  network  {result['html']}   (open it in a browser; or `relnet serve --store {result['store']}`)")
+
+
+models_app = typer.Typer(help="Models registered by `relnet build` (RELNET_HOME).", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """The registered models, the default first."""
+    from relnet import registry
+
+    known, default = registry.entries(), registry.default_name()
+    if not known:
+        typer.echo(f"no models registered in {registry.home()}: build one with `relnet build`")
+        return
+    for name in sorted(known, key=lambda n: (n != default, n)):
+        e = known[name]
+        scores = ", ".join(f"{k} {v:.3f}" for k, v in e.scores.items() if v is not None)
+        typer.echo(f"{'*' if name == default else ' '} {name:<12} {e.profile:<6} {e.relations}  ({scores})")
 
 
 def main() -> None:

@@ -49,7 +49,7 @@ class FrozenMeta(dict):
     """A read-only dict: `Example.meta` cannot change after the example is made (use `dataclasses.replace`)."""
 
     def _refuse(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("Example.meta is read-only: make a new example with dataclasses.replace(e, meta={...})")
+        raise TypeError("meta is read-only (Example.meta, Document.meta): make a new one with replace(x, meta={...})")
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
     __ior__ = _refuse  # type: ignore[assignment]
@@ -74,6 +74,7 @@ class Mention:
     text: str
     kind: str  # CHEMICAL | GENE
     subtype: str = ""  # the corpus's own type (GENE-Y, GENE-N, …), informative only
+    concept: str = ""  # the source's concept id (PubTator/BioC: "MESH:D001241", "5743"), "" where none
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,7 +114,9 @@ class Document:
     """One abstract (or any text) with its mentions and relations.
 
     For ChemProt, ``text`` is ``title + "\\t" + abstract`` so that the corpus offsets index it
-    directly; ``title_end`` is the length of the title.
+    directly; ``title_end`` is the length of the title. ``meta`` is what the source says about the document
+    (read-only; MEDLINE: ``journal``, ``year``, ``mesh``, ``version``, ``revised``; MEDLINE and JATS:
+    ``passages``, the ``(offset, section)`` each passage of ``text`` starts at; see relnet/corpus/medline.py).
     """
 
     id: str
@@ -122,6 +125,11 @@ class Document:
     relations: tuple[Relation, ...] = ()
     title_end: int = 0
     source: str = ""
+    meta: Mapping[str, Any] = field(default_factory=FrozenMeta, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.meta, FrozenMeta):
+            object.__setattr__(self, "meta", FrozenMeta(self.meta))
 
     def mention_index(self) -> dict[str, Mention]:
         return {m.id: m for m in self.mentions}
@@ -143,6 +151,7 @@ class Document:
             "source": self.source,
             "mentions": [m.to_json() for m in self.mentions],
             "relations": [r.to_json() for r in self.relations],
+            **({"meta": dict(self.meta)} if self.meta else {}),  # absent when empty: older files read the same
         }
 
     @classmethod
@@ -154,7 +163,16 @@ class Document:
             source=d.get("source", ""),
             mentions=tuple(Mention.from_json(m) for m in d.get("mentions", [])),
             relations=tuple(Relation.from_json(r) for r in d.get("relations", [])),
+            meta=d.get("meta", {}),
         )
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A source's notice that a document is withdrawn (MEDLINE's ``DeleteCitation``): mining removes it from
+    the store, with its mentions and relations. Readers of such sources yield these among their `Document`s."""
+
+    id: str
 
 
 @dataclass(frozen=True)
@@ -223,6 +241,17 @@ class EntityRef:
     key: str
     name: str
     kind: str
+
+
+@dataclass(frozen=True)
+class EntityDetails:
+    """What a store holds about an entity: its names (most frequent first), the long forms its documents define
+    for it, the documents that mention it and the sources' concept ids."""
+
+    names: tuple[str, ...] = ()
+    long_forms: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -11,6 +12,13 @@ from relnet.cli import app
 
 runner = CliRunner()
 
+# The dev fixture's within-sentence chemical–gene pairs (tests/conftest.py) and their gold `cpr` labels: T8–T9
+# is CPR:10 and 2002's T1–T2 unannotated (both `false`); the CPR:2 relation crosses sentences and is not scored.
+DEV_PAIRS = {("2001", "T1", "T2"): "CPR:4", ("2001", "T3", "T4"): "CPR:4", ("2001", "T3", "T5"): "CPR:4",
+             ("2001", "T6", "T7"): "CPR:3", ("2001", "T8", "T9"): "false", ("2002", "T1", "T2"): "false",
+             ("2002", "T3", "T4"): "CPR:6", ("2002", "T5", "T6"): "CPR:9"}  # fmt: skip
+GOLD_PER_LABEL = {"false": 2, "CPR:3": 1, "CPR:4": 3, "CPR:5": 0, "CPR:6": 1, "CPR:9": 1}
+
 
 def test_cli_train_evaluate_predict(tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path) -> None:
     out = tmp_path / "run"
@@ -18,19 +26,42 @@ def test_cli_train_evaluate_predict(tmp_path: Path, split_dir: Path, dev_dir: Pa
                                  "--encoder", str(tiny_encoder), "--scheme", "cpr", "--epochs", "1",
                                  "--max-steps", "2", "--batch-size", "4", "--max-length", "64"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "micro (positive)" in result.output and "official" in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["scheme"], summary["train_examples"], summary["dev_examples"]) == ("cpr", 8, 8)
+    assert json.loads((out / "config.json").read_text())["max_steps"] == 2
     result = runner.invoke(app, ["evaluate", str(out / "best"), str(dev_dir), "--output", str(tmp_path / "ev")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "ev" / "eval.json").is_file()
+    report = json.loads((tmp_path / "ev" / "eval.json").read_text())
+    labels, confusion = report["scores"]["labels"], report["scores"]["confusion"]
+    assert dict(zip(labels, map(sum, confusion))) == GOLD_PER_LABEL  # rows are gold, whatever the model says
+    assert {k: v["support"] for k, v in report["scores"]["per_class"].items()} == GOLD_PER_LABEL
+    official = report["official"]
+    assert official["tp"] + official["fn"] == 6  # the dev gold standard's six tuples
     result = runner.invoke(app, ["predict", str(out / "best"), str(dev_dir), "--output", str(tmp_path / "p.tsv")])
     assert result.exit_code == 0, result.output
-    jsonl = (tmp_path / "p.jsonl").read_text().splitlines()
-    assert len(jsonl) == 8  # every within-sentence chemical–gene pair of the two dev abstracts
+    rows = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
+    assert sorted((r["doc_id"], r["arg1"], r["arg2"]) for r in rows) == sorted(DEV_PAIRS)
+    # the same model on the same pairs: its labels are the confusion matrix's columns, its positives the TSV
+    assert Counter(r["label"] for r in rows) == {k: n for k, n in zip(labels, map(sum, zip(*confusion))) if n}
+    positives = sorted((r["doc_id"], r["label"], f"Arg1:{r['arg1']}", f"Arg2:{r['arg2']}") for r in rows
+                       if r["label"] != "false")  # fmt: skip
+    tsv = [tuple(line.split("\t")) for line in (tmp_path / "p.tsv").read_text().splitlines()]
+    assert tsv == positives and official["tp"] + official["fp"] == len(tsv)
+    assert f"{len(tsv)} relations → {tmp_path / 'p.tsv'}" in result.output
 
 
 def test_cli_corpus_stats(split_dir: Path) -> None:
+    # the fixture's relations: INHIBITOR ×3 and ANTAGONIST → REGULATOR-NEGATIVE, ACTIVATOR → REGULATOR-POSITIVE,
+    # SUBSTRATE and REGULATOR → INTERACTOR, NOT → NOT
+    expected = {"INTERACTOR": 2, "NOT": 1, "PART-OF": 0, "REGULATOR-NEGATIVE": 4, "REGULATOR-POSITIVE": 1}
+    result = runner.invoke(app, ["corpus", "stats", str(split_dir), "--scheme", "coarse5", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"training": expected}
     result = runner.invoke(app, ["corpus", "stats", str(split_dir), "--scheme", "coarse5"])
-    assert result.exit_code == 0 and "REGULATOR-NEGATIVE" in result.output and "Total" in result.output
+    assert result.exit_code == 0, result.output
+    table = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:] if line.strip()}
+    assert table["REGULATOR-NEGATIVE"] == ["4", "50.00"] and table["Total"] == ["8", "100.00"]
+    assert {k: int(v[0]) for k, v in table.items() if k != "Total"} == expected
 
 
 def test_cli_bad_input_is_one_line_not_a_traceback(tmp_path: Path, split_dir: Path) -> None:
@@ -57,10 +88,14 @@ def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path
     assert result.exit_code == 0, result.output
     header = "doc_id\tcategory\tside\ttype\tstart\tend\ttext\toverlaps\tcontext\n"
     assert (tmp_path / "errors.tsv").read_text() == header  # nothing wrong, nothing listed
-    assert "spans: exact" in result.output and "lenient" in result.output
-    assert json.loads(out.read_text())["decoding"] == {"snap_words": False}  # the lexicon does not snap
+    scores = json.loads(out.read_text())
+    assert scores["decoding"] == {"snap_words": False}  # the lexicon does not snap
     bad = runner.invoke(app, ["evaluate-ner", str(dev_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir),
                               "--errors", str(tmp_path / "no" / "such" / "errors.tsv")])  # fmt: skip
     assert bad.exit_code != 0 and "cannot write the error list" in bad.output and "Traceback" not in bad.output
     # the dev fixture repeats the training names, so a lexicon built on training finds every mention
-    assert '"f1": 1.0' in out.read_text() and "documents/s" in result.output
+    # (7 chemicals and 8 genes: tests/conftest.py), each an exact match
+    assert {k: (scores[k]["f1"], scores[k]["support"]) for k in ("CHEMICAL", "GENE", "micro")} == {
+        "CHEMICAL": (1.0, 7), "GENE": (1.0, 8), "micro": (1.0, 15)
+    }  # fmt: skip
+    assert scores["errors"]["exact"] == 15 and scores["errors"]["missed"] == scores["errors"]["spurious"] == 0

@@ -1,43 +1,120 @@
 """BioC XML/JSON collections → `Document`s with their chemical and gene annotations as `Mention`s.
 
-Needs the optional ``bioc`` package (``pip install bioc``). A document's passages are laid out at
+BioC XML is streamed (`relnet.corpus.xmlio`: one document at a time, in flat memory; gzip/bz2 too); BioC JSON
+is parsed whole (one JSON object). Both use the ``bioc`` package's classes. A document's passages are laid out at
 their offsets (gaps filled with spaces), so annotation offsets index `Document.text` directly; the
 first passage is the title when its ``type`` infon says so. Annotation types follow PubTator
 (``Chemical``, ``Gene``, ``GeneOrGeneProduct``); other types and discontinuous annotations are
-skipped with a counted warning.
+skipped with a counted warning. Mention ids are ``T1``, ``T2``, … in annotation order; the concept id is
+the first of the infons `CONCEPT_INFONS` present (``-``: none).
+
+Relations (document or passage level) become `Relation`s between the chemical and the gene their two nodes
+refer to; the ``type`` infon is the label, ``group``, ``score`` and ``evaluated`` infons are read where
+present (relnet's writer, `relnet.corpus.writers`, puts them there). Other relations are skipped, counted.
 """
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from relnet.corpus.pubtator import PUBTATOR_KINDS
-from relnet.data import Document, Mention
+from relnet.corpus.pubtator import PUBTATOR_KINDS, relation_between
+from relnet.corpus.streams import READ_ERRORS, Source, check_source, open_text, plain_name, read_error
+from relnet.corpus.xmlio import iter_records
+from relnet.data import Document, Mention, Relation
 from relnet.errors import InputError, RelnetError, SkipCounter
 
+#: Annotation infons that hold a concept id (PubTator's BioC: ``identifier``; older BioC corpora: ``MESH``, …).
+CONCEPT_INFONS = ("identifier", "Identifier", "MESH", "MeSH", "NCBI Gene", "NCBIGene", "ChEBI", "CHEBI")
 
-def read_bioc(path: str | Path, source: str = "bioc") -> list[Document]:
-    """Read a BioC collection from ``.xml`` or ``.json``."""
-    try:
-        from bioc import biocjson, biocxml
-    except ImportError:
-        raise RelnetError("reading BioC needs the bioc package: pip install bioc") from None
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, None, "file not found")
-    loader = biocjson if path.suffix.lower() == ".json" else biocxml
-    try:
-        with path.open(encoding="utf-8") as f:
-            collection = loader.load(f)
-    except Exception as err:  # the bioc package raises lxml/json/KeyError alike for bad files
-        raise InputError(path, None, f"not a BioC {path.suffix.lstrip('.') or 'XML'} collection: {err}") from None
-    skipped = SkipCounter(str(path))
-    docs = [_document(d, path, skipped, source) for d in collection.documents]
+
+def read_bioc(path: Source, source: str = "bioc") -> Iterator[Document]:
+    """Documents from a BioC collection: ``.xml`` streamed one document at a time (flat memory, gzip/bz2 too), or
+    ``.json`` (one JSON object: parsed whole, then yielded). A missing file fails at once, bad content when read."""
+    name = check_source(path)
+    if plain_name(name).lower().endswith(".json"):
+        return _read_json(path, name, source)
+    return _read_xml(path, name, source)
+
+
+def _read_xml(path: Source, name: str, source: str) -> Iterator[Document]:
+    skipped = SkipCounter(name)
+    n = 0
+    last = [""]  # what was read last, for error messages
+    for root, elem in iter_records(path, {"document"}, where=lambda: last[0], name=name):
+        if root not in ("collection", "document"):
+            raise InputError(name, None, f"not a BioC XML collection: the root element is <{root}>")
+        if elem.tag != "document":
+            continue  # the collection's source, date, key and infons
+        d = _bioc_document(elem, name)
+        last[0] = f"document {d.id}"
+        yield _document(d, name, skipped, source)  # type: ignore[arg-type]
+        n += 1
     skipped.report()
-    if not docs:
-        raise InputError(path, None, "the BioC collection holds no documents")
-    return docs
+    if not n:
+        raise InputError(name, None, "the BioC collection holds no documents")
+
+
+def _read_json(path: Source, name: str, source: str) -> Iterator[Document]:
+    try:
+        from bioc import biocjson
+    except ImportError:
+        raise RelnetError("reading BioC JSON needs the bioc package: pip install bioc") from None
+    try:
+        with open_text(path) as f:
+            collection = biocjson.load(f)
+    except READ_ERRORS as err:
+        raise read_error(name, err) from None
+    except Exception as err:  # the bioc package raises json/KeyError alike for bad files
+        raise InputError(name, None, f"not a BioC JSON collection: {err}") from None
+    skipped = SkipCounter(name)
+    for d in collection.documents:
+        yield _document(d, name, skipped, source)  # type: ignore[arg-type]
+    skipped.report()
+    if not collection.documents:
+        raise InputError(name, None, "the BioC collection holds no documents")
+
+
+def _bioc_document(elem: ET.Element, name: str) -> Any:
+    """A ``<document>`` element as the bioc package's `BioCDocument` (passages, annotations, relations, infons)."""
+    from bioc import BioCAnnotation, BioCDocument, BioCLocation, BioCNode, BioCPassage, BioCRelation
+
+    def number(value: str | None, what: str) -> int:
+        try:
+            return int(value or 0)
+        except ValueError:
+            raise InputError(name, None, f"document {doc.id}: {what} {value!r} is not a number") from None
+
+    def fill(target: Any, e: ET.Element) -> Any:
+        target.infons = {i.get("key", ""): i.text or "" for i in e.findall("infon")}
+        for a in e.findall("annotation"):
+            ann = BioCAnnotation()
+            ann.id, ann.text = a.get("id", ""), a.findtext("text") or ""
+            ann.infons = {i.get("key", ""): i.text or "" for i in a.findall("infon")}
+            for loc in a.findall("location"):
+                ann.add_location(BioCLocation(number(loc.get("offset"), "offset"), number(loc.get("length"), "length")))
+            target.add_annotation(ann)
+        for r in e.findall("relation"):
+            rel = BioCRelation()
+            rel.id = r.get("id", "")
+            rel.infons = {i.get("key", ""): i.text or "" for i in r.findall("infon")}
+            for node in r.findall("node"):
+                rel.add_node(BioCNode(node.get("refid", ""), node.get("role", "")))
+            target.add_relation(rel)
+        return target
+
+    doc = BioCDocument()
+    doc.id = (elem.findtext("id") or "").strip()
+    fill(doc, elem)
+    for p in elem.findall("passage"):
+        passage = fill(BioCPassage(), p)
+        passage.offset = number(p.findtext("offset"), "passage offset")
+        passage.text = p.findtext("text") or ""
+        doc.add_passage(passage)
+    return doc
 
 
 def _document(d: Any, path: Path, skipped: SkipCounter, source: str) -> Document:
@@ -52,6 +129,7 @@ def _document(d: Any, path: Path, skipped: SkipCounter, source: str) -> Document
             title_end = len(text)
         annotations.extend(p.annotations)
     mentions: list[Mention] = []
+    by_annotation: dict[str, Mention] = {}
     for a in annotations:
         kind = PUBTATOR_KINDS.get(a.infons.get("type", ""))
         if kind is None:
@@ -64,6 +142,33 @@ def _document(d: Any, path: Path, skipped: SkipCounter, source: str) -> Document
         end = start + a.locations[0].length
         if text[start:end] != a.text:
             raise InputError(path, None, f"document {d.id}: annotation {a.id} {a.text!r} ≠ text {text[start:end]!r}")
-        mentions.append(Mention(f"T{len(mentions) + 1}", start, end, a.text, kind, a.infons.get("type", "")))
+        concept = next((a.infons[k].strip() for k in CONCEPT_INFONS if a.infons.get(k, "").strip()), "")
+        mention = Mention(f"T{len(mentions) + 1}", start, end, a.text, kind, a.infons.get("type", ""),
+                          "" if concept == "-" else concept)  # fmt: skip
+        mentions.append(mention)
+        by_annotation[a.id] = mention
     mentions.sort(key=lambda m: (m.start, m.end))
-    return Document(id=d.id, text=text, mentions=tuple(mentions), title_end=title_end, source=source)
+    relations: list[Relation] = []
+    for r in [*d.relations, *(rel for p in d.passages for rel in p.relations)]:
+        nodes = [by_annotation.get(n.refid) for n in r.nodes]
+        relation = None
+        if len(nodes) == 2 and nodes[0] is not None and nodes[1] is not None:
+            relation = relation_between(d.id, r.infons.get("type", ""), nodes[0], nodes[1])
+        if relation is None:
+            skipped.skip("relations without a chemical–gene pair of annotations", f"document {d.id}")
+            continue
+        relations.append(
+            replace(relation, group=r.infons.get("group", relation.group),
+                    evaluated=r.infons.get("evaluated", "true").lower() != "false",
+                    score=_score(r.infons.get("score"), path, f"document {d.id}: relation {r.id}"))
+        )  # fmt: skip
+    return Document(
+        id=d.id, text=text, mentions=tuple(mentions), relations=tuple(relations), title_end=title_end, source=source
+    )
+
+
+def _score(value: str | None, path: Path, where: str) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        raise InputError(path, None, f"{where} has score {value!r}, not a number") from None

@@ -11,13 +11,15 @@ has one on every line):
 A document may start with an id and a tab (``PMID<TAB>text``); otherwise its id is ``<file stem>:<n>`` (n
 counts documents from 1). In ``blocks``, a line that starts with an id and a tab also starts a new document,
 so files of ``PMID<TAB>text`` lines read the same in both layouts. The mentions come later, from a tagger.
+Documents are read one at a time (`relnet.corpus.streams`: a path or an open stream, gzip/bz2 decompressed).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 
+from relnet.corpus.streams import Source, check_source, numbered_lines, plain_stem
 from relnet.data import Document
 from relnet.errors import InputError
 
@@ -25,44 +27,49 @@ LAYOUTS = ("blocks", "lines")
 _ID = re.compile(r"^([^\t\s]+)\t(.*)$", re.S)
 
 
-def read_plaintext(path: str | Path, layout: str = "blocks", source: str = "text") -> list[Document]:
-    """Read a UTF-8 text file into documents (no mentions, no relations), in ``layout`` (`LAYOUTS`)."""
-    path = Path(path)
+def read_plaintext(path: Source, layout: str = "blocks", source: str = "text") -> Iterator[Document]:
+    """Documents (no mentions, no relations) from a UTF-8 text file or stream (gzip/bz2 too), in ``layout``
+    (`LAYOUTS`), one at a time. A missing file or unknown layout fails at once; bad content when it is read."""
     if layout not in LAYOUTS:
-        raise InputError(path, None, f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
-    if not path.is_file():
-        raise InputError(path, None, "file not found")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as err:
-        raise InputError(path, None, f"not UTF-8 text ({err.reason} at byte {err.start})") from None
+        raise InputError(str(path), None, f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+    name = check_source(path)
+    return _read(path, name, layout, source)
 
-    # (first line number, text) of each document
-    chunks: list[tuple[int, str]] = []
-    if layout == "lines":
-        chunks = [(i, line.strip()) for i, line in enumerate(lines, start=1) if line.strip()]
-    else:
-        block: list[str] = []
-        first = 0
-        for i, line in enumerate([*lines, ""], start=1):
-            if block and (not line.strip() or _ID.match(line)):
-                chunks.append((first, "\n".join(block).strip()))
-                block, first = [], 0
-            if line.strip():
-                first = first or i
-                block.append(line)
-    if not chunks:
-        raise InputError(path, None, "no text found; expected blank-line separated documents (or one per line)")
 
-    docs: list[Document] = []
-    seen: dict[str, int] = {}
-    for n, (lineno, chunk) in enumerate(chunks, start=1):
+def _read(path: Source, name: str, layout: str, source: str) -> Iterator[Document]:
+    stem = plain_stem(name)
+    seen: dict[str, int] = {}  # id → first line (ids only: duplicates are errors)
+    n = 0
+    for lineno, chunk in _chunks(numbered_lines(path, name), layout):
+        n += 1
         m = _ID.match(chunk)
-        doc_id, text = (m.group(1), m.group(2).strip()) if m else (f"{path.stem}:{n}", chunk)
+        doc_id, text = (m.group(1), m.group(2).strip()) if m else (f"{stem}:{n}", chunk)
         if not text:
-            raise InputError(path, lineno, f"document {doc_id} has an id but no text")
+            raise InputError(name, lineno, f"document {doc_id} has an id but no text")
         if doc_id in seen:
-            raise InputError(path, lineno, f"duplicate document id {doc_id} (first on line {seen[doc_id]})")
+            raise InputError(name, lineno, f"duplicate document id {doc_id} (first on line {seen[doc_id]})")
         seen[doc_id] = lineno
-        docs.append(Document(id=doc_id, text=text, source=source))
-    return docs
+        yield Document(id=doc_id, text=text, source=source)
+    if not n:
+        raise InputError(name, None, "no text found; expected blank-line separated documents (or one per line)")
+
+
+def _chunks(lines: Iterable[tuple[int, str]], layout: str) -> Iterator[tuple[int, str]]:
+    """(first line number, text) of each document."""
+    if layout == "lines":
+        for i, line in lines:
+            if line.strip():
+                yield i, line.strip()
+        return
+    block: list[str] = []
+    first = 0
+    for i, raw in lines:
+        line = raw.rstrip("\r\n")
+        if block and (not line.strip() or _ID.match(line)):
+            yield first, "\n".join(block).strip()
+            block, first = [], 0
+        if line.strip():
+            first = first or i
+            block.append(line)
+    if block:
+        yield first, "\n".join(block).strip()

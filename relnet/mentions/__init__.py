@@ -14,7 +14,17 @@ from typing import Any, Protocol
 from relnet.data import Document
 from relnet.errors import RelnetError
 from relnet.mentions.lexicon import LexiconTagger
-from relnet.mentions.normalize import EntityRef, Normalizer, SurfaceNormalizer, abbreviations, entity_key
+from relnet.mentions.normalize import (
+    Definitions,
+    EntityRef,
+    Grounding,
+    Normalizer,
+    SurfaceNormalizer,
+    abbreviations,
+    concept_key,
+    entity_key,
+    group_mentions,
+)
 
 
 class Tagger(Protocol):
@@ -60,6 +70,6 @@ def get_tagger(name: str, **options: Any) -> Tagger:
 
 
 __all__ = [
-    "TAGGERS", "EntityRef", "LexiconTagger", "Normalizer", "SurfaceNormalizer", "Tagger",
-    "abbreviations", "entity_key", "get_tagger", "tag_all",
+    "TAGGERS", "Definitions", "EntityRef", "Grounding", "LexiconTagger", "Normalizer", "SurfaceNormalizer", "Tagger",
+    "abbreviations", "concept_key", "entity_key", "get_tagger", "group_mentions", "tag_all",
 ]  # fmt: skip

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from tqdm.auto import tqdm
 from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrainedTokenizerBase
 
 from relnet.data import Document, Mention
 from relnet.errors import RelnetError
 from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend
+from relnet.progress import progress as progress_bar
 from relnet.text.sentences import split_sentences
 
 META_FILE = "relnet_ner.json"
@@ -309,7 +309,9 @@ class TransformerTagger:
         order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
         out: list[list[tuple[int, int, str]]] = [[] for _ in windows]
         pad = self.tokenizer.pad_token_id or 0
-        for s in tqdm(range(0, len(order), batch_size), desc="ner", unit="batch", disable=not progress, leave=False):
+        for s in progress_bar(
+            range(0, len(order), batch_size), desc="ner", unit="batch", disable=not progress, leave=False
+        ):
             idx = order[s : s + batch_size]
             batch = collate([windows[i] for i in idx], pad)
             logits = self.runner(batch) if self.runner is not None else self._logits(batch)

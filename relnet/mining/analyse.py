@@ -58,7 +58,8 @@ def read_text_bytes(
         path.write_bytes(data)
         try:
             fmt = detect_format(path) if fmt == "auto" else fmt
-            return read_texts(path, fmt, layout), fmt
+            docs = [d for d in read_texts(path, fmt, layout) if isinstance(d, Document)]  # read while the file is
+            return docs, fmt  # there; deletions (MEDLINE updates) mean nothing here
         except InputError as err:
             raise InputError(name, err.line, err.message) from None
         except UnicodeDecodeError as err:

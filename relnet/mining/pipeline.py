@@ -4,10 +4,15 @@
 in one transaction, so an interrupted run loses at most the batch in flight, and a rerun skips
 every document the same model has already mined. A second model mining documents that are stored
 already reads them with their stored mentions. `mine_files` is the same from paths, for the CLI.
+
+Memory does not grow with the input: `mine` pulls documents from any iterable (the streaming readers of
+`relnet.corpus.texts`) one batch at a time and asks the store about that batch only. A `Deletion` in the input
+(MEDLINE update files) removes its document from the store; a newer version of a stored document replaces it.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections import Counter
@@ -17,13 +22,16 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from relnet.data import Document
+from relnet.data import Deletion, Document
 from relnet.errors import RelnetError
 from relnet.mentions import Tagger, tag_all
 from relnet.relations.extract import Classifier, extract_relations_batch
-from relnet.store.sqlite import RelationStore
+from relnet.store.sqlite import RelationStore, revision
 
 log = logging.getLogger("relnet")
+
+#: Input formats that never bring their own mentions: mining them needs a tagger.
+UNANNOTATED = ("text", "medline", "jats")
 
 
 @dataclass
@@ -32,6 +40,9 @@ class MiningSummary:
 
     documents: int = 0
     skipped: int = 0
+    replaced: int = 0  # stored documents replaced by a newer version (counted in ``documents`` too)
+    deleted: int = 0  # stored documents removed by a `Deletion`
+    deletions: int = 0  # `Deletion`s read (of documents stored or not)
     mentions: int = 0
     without_mentions: int = 0
     relations: Counter[str] = field(default_factory=Counter)  # per label
@@ -44,6 +55,8 @@ class MiningSummary:
     def format(self) -> str:
         lines = [
             f"documents  {self.documents} mined, {self.skipped} already in the store (mined by this model)",
+            *([f"           {self.replaced} of them replaced an older version"] if self.replaced else []),
+            *([f"deleted    {self.deleted} documents ({self.deletions} deletion records)"] if self.deletions else []),
             f"mentions   {self.mentions} ({self.without_mentions} documents without any)",
             f"relations  {sum(self.relations.values())}",
             *(f"  {label:<12} {n}" for label, n in self.relations.most_common()),
@@ -53,7 +66,7 @@ class MiningSummary:
 
 
 def mine(
-    docs: Iterable[Document],
+    docs: Iterable[Document | Deletion],
     tagger: Tagger | None,
     classifier: Classifier,
     store: RelationStore,
@@ -69,13 +82,16 @@ def mine(
     them. Documents already mined by ``model_id`` are skipped; relations are stored under ``model_id``, so a
     second model can mine the same documents into the same store (with the same mentions).
     ``tagger_id`` (which tagger, from which folder) and the tagger's decoding go into the store's run record.
+
+    ``docs`` is read lazily: at most ``batch_docs`` documents are held (read, looked up in the store, mined,
+    stored) at a time. A document whose `revision` is newer than the stored one's (MEDLINE's PMID version and
+    revision date) is mined again and replaces it; an equal or older one counts as already there, as does a
+    repeated id. A `Deletion` removes its document (after the documents before it are stored).
     """
     if batch_docs < 1:
         raise RelnetError(f"batch_docs must be at least 1, found {batch_docs}")
     summary = MiningSummary()
     started = time.perf_counter()
-    done = store.done_ids(model_id)
-    stored = store.done_ids()  # read by another model: reuse their mentions, so relations line up
     store.start_run(
         {"relations": model_id, "tagger": tagger_id or (type(tagger).__name__ if tagger else "")},
         {
@@ -87,37 +103,79 @@ def mine(
     )
     total = len(docs) if isinstance(docs, Sequence) else None
     bar = tqdm(total=total, desc="mine", unit="doc", disable=not progress)
-    batch: list[Document] = []
+    pending: list[Document] = []  # read, not yet looked up in the store
+    batch: dict[str, Document] = {}  # to mine, by id (a repeated id keeps its newest version)
+    from_store: set[str] = set()  # ids in ``batch`` read back with their stored mentions: not tagged again
+    deletions: list[str] = []
+
+    def look_up() -> None:
+        """Move ``pending`` into ``batch``, minus what the store has already (one query each for the lot)."""
+        ids = [d.id for d in pending]
+        mined, stored = store.done_ids(model_id, among=ids), store.revisions(ids)
+        for doc in pending:
+            if doc.id in batch:  # repeated within the batch: the newer version stays
+                if revision(doc) > revision(batch[doc.id]):
+                    batch[doc.id] = doc.with_annotations(relations=())
+                    from_store.discard(doc.id)
+                summary.skipped += 1
+                bar.update(1)
+                continue
+            if doc.id in stored and revision(doc) <= stored[doc.id]:
+                if doc.id in mined:
+                    summary.skipped += 1
+                    bar.update(1)
+                    continue
+                if not doc.mentions:  # read by another model: reuse its mentions, so relations line up
+                    doc = store.document(doc.id) or doc
+                    from_store.add(doc.id)
+            batch[doc.id] = doc.with_annotations(relations=())
+        pending.clear()
 
     def flush() -> None:
-        untagged = [not d.mentions and d.id not in stored for d in batch]
+        docs_ = list(batch.values())
+        untagged = [not d.mentions and d.id not in from_store for d in docs_]
         if tagger is not None and any(untagged):
-            tagged = iter(tag_all(tagger, [d for d, todo in zip(batch, untagged) if todo]))
-            batch[:] = [next(tagged) if todo else d for d, todo in zip(batch, untagged)]
-        relations = extract_relations_batch(batch, classifier, batch_size)
-        store.add_batch(zip(batch, relations), model_id=model_id)
-        for doc, rels in zip(batch, relations):
+            tagged = iter(tag_all(tagger, [d for d, todo in zip(docs_, untagged) if todo]))
+            docs_ = [next(tagged) if todo else d for d, todo in zip(docs_, untagged)]
+        relations = extract_relations_batch(docs_, classifier, batch_size)
+        summary.replaced += store.add_batch(zip(docs_, relations), model_id=model_id) or 0
+        for doc, rels in zip(docs_, relations):
             summary.documents += 1
             summary.mentions += len(doc.mentions)
             summary.without_mentions += not doc.mentions
             summary.relations.update(r.label for r in rels)
-        bar.update(len(batch))
+        bar.update(len(docs_))
         batch.clear()
+        from_store.clear()
 
-    try:
-        for doc in docs:
-            if doc.id in done:
-                summary.skipped += 1
-                bar.update(1)
-                continue
-            done.add(doc.id)  # a repeated id later in the input is skipped too
-            if doc.id in stored and not doc.mentions:
-                doc = store.document(doc.id) or doc
-            batch.append(doc.with_annotations(relations=()))
-            if len(batch) >= batch_docs:
-                flush()
+    def drain() -> None:
+        """Store everything read so far, in input order: documents, then deletions."""
+        if pending:
+            look_up()
         if batch:
             flush()
+        if deletions:
+            summary.deleted += store.delete_documents(deletions)
+            summary.deletions += len(deletions)
+            deletions.clear()
+
+    try:
+        for item in docs:
+            if isinstance(item, Deletion):
+                if pending or batch:
+                    drain()  # the documents before a deletion are stored before it applies
+                deletions.append(item.id)
+                if len(deletions) >= 1000:
+                    drain()
+                continue
+            if deletions:
+                drain()  # and a document after a deletion comes back
+            pending.append(item)
+            if len(pending) + len(batch) >= batch_docs:
+                look_up()
+                if len(batch) >= batch_docs:
+                    flush()
+        drain()
     finally:
         bar.close()
     summary.seconds = time.perf_counter() - started
@@ -159,9 +217,17 @@ def mine_files(
     from relnet.model.backends import LOSSY, resolve_backend
     from relnet.model.classifier import RelationClassifier
 
-    docs = read_texts(input_path, fmt, layout)
-    if (fmt if fmt != "auto" else detect_format(input_path)) == "text":
-        log.info("%s: %d documents read as plain text, layout %s", input_path, len(docs), layout)
+    docs = read_texts(input_path, fmt, layout)  # an iterator: documents are read as mining goes
+    resolved = fmt if fmt != "auto" else detect_format(input_path)
+    if resolved == "text":
+        log.info("%s: read as plain text, layout %s", input_path, layout)
+    if tagger is None and resolved in UNANNOTATED:
+        raise RelnetError(
+            f"{input_path}: no mentions in the input ({resolved}); choose a tagger (--tagger lexicon --lexicon-from …)"
+        )
+    # the first batch is read before the models load: an input that is wrong from the start fails at once
+    head = list(itertools.islice(docs, batch_docs))
+    docs = itertools.chain(head, docs)
     backend = resolve_backend(backend)
     ner_backend = resolve_backend(ner_backend or backend)
     ner = (
@@ -173,12 +239,13 @@ def mine_files(
     tagger_id = f"{tagger}:{Path(source).resolve()}" if tagger and source else (tagger or "")
     if getattr(ner, "backend", "fp32") in LOSSY:
         tagger_id += f"+{ner.backend}"  # type: ignore[union-attr]
-    if ner is None and not any(d.mentions for d in docs):
+    if ner is None and not any(isinstance(d, Document) and d.mentions for d in head):
         raise RelnetError(
-            f"{input_path}: no mentions in the input; choose a tagger (--tagger lexicon --lexicon-from …)"
+            f"{input_path}: no mentions in the input (none in its first {len(head)} documents); choose a tagger "
+            "(--tagger lexicon --lexicon-from …)"
         )
     if ner is not None and not use_gold_mentions:
-        docs = [d.with_annotations((), ()) for d in docs]
+        docs = (d.with_annotations((), ()) if isinstance(d, Document) else d for d in docs)
     classifier = RelationClassifier.load(model_dir, backend)
     model_id = str(Path(model_dir).resolve())  # the same model from any working directory
     if classifier.backend in LOSSY:

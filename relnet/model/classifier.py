@@ -15,13 +15,13 @@ from typing import Any
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
-from tqdm.auto import tqdm
 from transformers import AutoConfig, AutoTokenizer
 
 from relnet.data import Example, Prediction
 from relnet.errors import RelnetError
 from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend
 from relnet.model.encoder import Features, PairEncoder
+from relnet.progress import progress as progress_bar
 
 MODEL_FILE = "model.safetensors"
 META_FILE = "relnet_model.json"
@@ -102,7 +102,7 @@ class RelationClassifier(nn.Module):
         order = sorted(range(len(feats)), key=lambda i: len(feats[i].input_ids))
         probs = torch.zeros((len(feats), len(self.labels)))
         starts = range(0, len(order), batch_size)
-        for s in tqdm(starts, desc="predict", unit="batch", disable=not progress, leave=False):
+        for s in progress_bar(starts, desc="predict", unit="batch", disable=not progress, leave=False):
             idx = order[s : s + batch_size]
             batch = self.encoder.collate([feats[i] for i in idx])
             logits = self.runner(batch) if self.runner is not None else self(**batch).float()

@@ -1,7 +1,8 @@
 """`networkx.MultiDiGraph` → files for other tools: GraphML (Gephi, Cytoscape desktop), Cytoscape.js JSON, CSV.
 
 GraphML attributes must be scalars, so lists (an edge's ``sentences``) are written as JSON strings;
-`json.loads` reads them back.
+`json.loads` reads them back. Cytoscape.js elements are the `node_record`s and `edge_record`s of
+`relnet.network.types` (every sentence, unrounded scores).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from relnet.errors import RelnetError
+from relnet.network.types import edge_record, edges, node_record, nodes
 
 EXPORT_FORMATS = ("graphml", "cyjs", "csv")
 
@@ -35,12 +37,12 @@ def to_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
 
 def to_cytoscape(graph: nx.MultiDiGraph) -> dict[str, Any]:
     """Cytoscape.js elements: ``{"elements": {"nodes": [{"data": …}], "edges": [{"data": …}]}}``."""
-    nodes = [{"data": {"id": n, **d}} for n, d in graph.nodes(data=True)]
-    edges = [
-        {"data": {"id": f"{u}|{v}|{key}", "source": u, "target": v, **d}}
-        for u, v, key, d in graph.edges(keys=True, data=True)
-    ]
-    return {"elements": {"nodes": nodes, "edges": edges}}
+    return {
+        "elements": {
+            "nodes": [{"data": node_record(n, d)} for n, d in nodes(graph)],
+            "edges": [{"data": edge_record(u, v, key, d)} for u, v, key, d in edges(graph)],
+        }
+    }
 
 
 CSV_COLUMNS = ("source", "source_name", "target", "target_name", "label", "group", "evidence", "docs", "mean_score")
@@ -51,12 +53,11 @@ def to_csv(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     with Path(path).open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(CSV_COLUMNS)
-        for u, v, d in graph.edges(data=True):
-            name = graph.nodes
+        names = {n: d["name"] for n, d in nodes(graph)}
+        for u, v, _, d in edges(graph):
             writer.writerow(
-                [u, name[u]["name"], v, name[v]["name"], d["label"], d.get("group", ""), d["evidence"],
-                 d.get("docs", ""), f"{d['mean_score']:.4f}"]
-            )  # fmt: skip
+                [u, names[u], v, names[v], d["label"], d["group"], d["evidence"], d["docs"], f"{d['mean_score']:.4f}"]
+            )
     return Path(path)
 
 

@@ -1,9 +1,12 @@
 """`Evidence` (from a `RelationStore` or memory) → a chemical → gene `networkx.MultiDiGraph`, and queries on it.
 
-Nodes are entities (key; attributes ``kind``, ``name``, ``mentions``); there is one edge per
-(chemical, gene, relation label), keyed by the label, with ``label``, ``group``, ``evidence``
-(sentences), ``docs`` (distinct documents), ``mean_score`` and ``sentences``: a list of
-``{doc_id, text, head: [start, end], tail: [start, end], score}``. Only entities on an edge are nodes.
+Nodes are entities (key; attributes `NodeData`: ``kind``, ``name``, ``mentions``); there is one edge per
+(chemical, gene, relation label), keyed by the label, with attributes `EdgeData`: ``label``, ``group``,
+``evidence`` (sentences), ``docs`` (distinct documents), ``mean_score`` and ``sentences``, a list of
+`SentenceData` ``{doc_id, text, head: [start, end], tail: [start, end], score}`` (types in `relnet.network.types`).
+Only entities on an edge are nodes. Nodes also carry ``names`` (the entity's mention texts, most frequent
+first), ``long_forms`` (what its documents define its abbreviation as) and ``docs`` (the documents that mention
+it): a store's mentions, or without a store the evidence's.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import networkx as nx
 from relnet.data import CHEMICAL, GENE, Evidence
 from relnet.errors import RelnetError
 from relnet.mentions.normalize import entity_key
+from relnet.network.types import EdgeData, SentenceData
 from relnet.store.sqlite import RelationStore
 
 
@@ -61,24 +65,46 @@ def build_graph(
         for ref in (ev[0].head, ev[0].tail):
             if ref.key not in graph:
                 count = mention_counts.get(ref.key, 0) if mention_counts is not None else seen_mentions[ref.key]
-                graph.add_node(ref.key, kind=ref.kind, name=ref.name, mentions=count)
+                graph.add_node(ref.key, kind=ref.kind, name=ref.name, mentions=count)  # `_describe_nodes`: the rest
         scores = [r.score for r in ev if r.score is not None]
-        graph.add_edge(
-            head,
-            tail,
-            key=label,
+        data = EdgeData(
             label=label,
             group=ev[0].group,
             evidence=len(ev),
             docs=len({r.doc_id for r in ev}),
             mean_score=sum(scores) / len(scores) if scores else 1.0,
-            sentences=[
-                {"doc_id": r.doc_id, "text": r.sentence, "head": r.head_span.as_list(), "tail": r.tail_span.as_list(),
-                 "score": r.score}
-                for r in ev
-            ],
-        )  # fmt: skip
+            sentences=[_sentence(r) for r in ev],
+        )
+        graph.add_edge(head, tail, key=label, **data)
+    _describe_nodes(graph, source if isinstance(source, RelationStore) else None, rows)
     return graph
+
+
+def _describe_nodes(graph: nx.MultiDiGraph, store: RelationStore | None, rows: list[Evidence]) -> None:
+    """Add ``names``, ``long_forms`` and ``docs`` to the nodes: from the store, else from the evidence."""
+    if store is not None:
+        for key, d in store.entity_details(graph.nodes).items():
+            graph.nodes[key].update(names=list(d.names), long_forms=list(d.long_forms), docs=list(d.docs))
+        return
+    names: dict[str, Counter[str]] = {}
+    docs: dict[str, set[str]] = {}
+    seen = set()
+    for r in rows:
+        for ref, span in ((r.head, r.head_span), (r.tail, r.tail_span)):
+            if ref.key in graph and (r.doc_id, r.sentence, span, ref.key) not in seen:
+                seen.add((r.doc_id, r.sentence, span, ref.key))
+                names.setdefault(ref.key, Counter())[r.sentence[slice(*span)]] += 1
+                docs.setdefault(ref.key, set()).add(r.doc_id)
+    for key in graph.nodes:
+        counts = names.get(key, Counter())
+        ranked = sorted(counts, key=lambda t: (-counts[t], len(t), t))
+        graph.nodes[key].update(names=ranked, long_forms=[], docs=sorted(docs.get(key, ())))
+
+
+def _sentence(r: Evidence) -> SentenceData:
+    return SentenceData(
+        doc_id=r.doc_id, text=r.sentence, head=r.head_span.as_list(), tail=r.tail_span.as_list(), score=r.score
+    )
 
 
 def find_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:

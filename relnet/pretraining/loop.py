@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.nn import functional as F
-from tqdm.auto import tqdm
 from transformers import AutoModelForMaskedLM, AutoTokenizer
 
 from relnet.errors import RelnetError
@@ -30,6 +29,7 @@ from relnet.model.encoder import resolve_encoder
 from relnet.pretraining.config import PretrainConfig
 from relnet.pretraining.data import build_blocks
 from relnet.pretraining.masking import IGNORE, MaskingVocab, mask_tokens
+from relnet.progress import progress
 from relnet.training.core import Stepper, optimizer_and_schedule
 
 log = logging.getLogger("relnet")
@@ -157,7 +157,7 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
 
     t0 = last_save = time.time()
     session_tokens, losses = 0, []
-    bar = tqdm(total=total, initial=step, desc="pretrain", unit="step", dynamic_ncols=True)
+    bar = progress(total=total, initial=step, desc="pretrain", unit="step")
     while step < end:
         batch = blocks[order(step)].long()  # (B, L)
         gen = torch.Generator().manual_seed(step_seed(config.seed, step))

@@ -6,26 +6,37 @@ exactly what a resumed run may skip. Several relation models may mine the same d
 (``mined`` records which model read which document), as long as they share the documents' mentions.
 Reads return `Evidence` for the network and views.
 
-Tables: ``documents(id, text, source)``, ``mentions(doc_id, id, start, end, text, kind,
-entity_key)``, ``entities(key, name, kind)``, ``relations(doc_id, arg1, arg2, label, grp, score,
-model_id, sentence_start, sentence_end)``, ``mined(doc_id, model_id)``, ``runs(id, started, models, params)``.
+Tables: ``documents(id, text, source)``, ``mentions(doc_id, id, start, end, text, kind, entity_key, concept,
+surface_key, short_key, long_key, long_form)``, ``entities(key, name, kind)``, ``relations(doc_id, arg1, arg2,
+label, grp, score, model_id, sentence_start, sentence_end)``, ``mined(doc_id, model_id)``,
+``runs(id, started, models, params)``; documents also keep their metadata (``journal, year, version, revised,
+meta``: `Document.meta` as JSON) and ``mesh(doc_id, ui, name)`` their MeSH headings. A newer version of a
+document (`revision`) replaces the stored one; `delete_documents` removes documents a source withdrew.
+
+Entities: a mention keeps what its own document says about it (its concept id; its `Grounding`: surface key and
+the abbreviation it is part of, ``short_key``/``long_key``/``long_form``), and ``entity_key`` is what all stored
+documents make of that (`Definitions.key`): each batch re-keys the mentions its abbreviation definitions
+affect, so the grouping does not depend on the order documents arrive in, and an entity's ``name`` is its
+most frequent mention text.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from relnet.data import Document, EntityRef, Evidence, Mention, Relation, Span
+from relnet.data import Document, EntityDetails, EntityRef, Evidence, Mention, Relation, Span
 from relnet.errors import RelnetError
-from relnet.mentions.normalize import Normalizer, SurfaceNormalizer
+from relnet.mentions.normalize import Definitions, Grounding, Normalizer, SurfaceNormalizer
 from relnet.relations.evidence import evidence_windows
 
-SCHEMA_VERSION = 2  # 2 added `mined`; a version-1 store is upgraded when opened for writing
+SCHEMA_VERSION = 4  # 2 added `mined`, 3 the mentions' grouping columns, 4 documents' metadata and `mesh`;
+# older stores are upgraded when opened to write
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL DEFAULT '');
@@ -34,7 +45,9 @@ CREATE TABLE IF NOT EXISTS entities (
 CREATE TABLE IF NOT EXISTS mentions (
     doc_id TEXT NOT NULL REFERENCES documents(id), id TEXT NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL,
-    entity_key TEXT NOT NULL REFERENCES entities(key), PRIMARY KEY (doc_id, id));
+    entity_key TEXT NOT NULL REFERENCES entities(key), concept TEXT NOT NULL DEFAULT '',
+    surface_key TEXT NOT NULL DEFAULT '', short_key TEXT NOT NULL DEFAULT '', long_key TEXT NOT NULL DEFAULT '',
+    long_form TEXT NOT NULL DEFAULT '', PRIMARY KEY (doc_id, id));
 CREATE TABLE IF NOT EXISTS relations (
     doc_id TEXT NOT NULL REFERENCES documents(id), arg1 TEXT NOT NULL, arg2 TEXT NOT NULL,
     label TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', score REAL, model_id TEXT NOT NULL DEFAULT '',
@@ -47,6 +60,31 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_key);
 CREATE INDEX IF NOT EXISTS relations_label ON relations(label);
 """
+# version 3: the columns `add_batch` groups mentions by (added to older stores, then filled), and their indexes
+GROUPING_COLUMNS = ("concept", "surface_key", "short_key", "long_key", "long_form")
+GROUPING_INDEXES = """
+CREATE INDEX IF NOT EXISTS mentions_surface ON mentions(surface_key);
+CREATE INDEX IF NOT EXISTS mentions_short ON mentions(short_key, long_key) WHERE short_key != '';
+CREATE INDEX IF NOT EXISTS mentions_long ON mentions(long_key) WHERE long_key != '';
+"""
+# version 4: what sources say about a document (`Document.meta`; MEDLINE: journal, year, PMID version and revision
+# date, MeSH headings), added to older stores' documents (left empty there)
+DOCUMENT_COLUMNS = {
+    "journal": "TEXT NOT NULL DEFAULT ''", "year": "INTEGER", "version": "INTEGER NOT NULL DEFAULT 0",
+    "revised": "TEXT NOT NULL DEFAULT ''", "meta": "TEXT NOT NULL DEFAULT '{}'",
+}  # fmt: skip
+METADATA_SCHEMA = """
+CREATE TABLE IF NOT EXISTS mesh (
+    doc_id TEXT NOT NULL REFERENCES documents(id), ui TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (doc_id, ui));
+CREATE INDEX IF NOT EXISTS mesh_ui ON mesh(ui);
+"""
+
+
+def revision(doc: Document) -> tuple[int, str]:
+    """Which version of its id a document is, ordered (greater: newer): MEDLINE's PMID ``Version`` and
+    ``DateRevised`` (``meta["version"]``, ``meta["revised"]``); ``(0, "")`` for sources without versions."""
+    return int(doc.meta.get("version") or 0), str(doc.meta.get("revised") or "")
+
 
 # One row per relation (document, chemical, gene, label): where several models found the same relation it
 # is one piece of evidence, with the highest score and the models' ids space-separated.
@@ -90,14 +128,26 @@ class RelationStore:
                 raise RelnetError(f"{self.path}: store not found; create it with `relnet mine … --store {self.path}`")
             self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             self._check_schema()
+            # a read-only store older than version 3 has no grouping columns: its reads see them empty
+            columns = {row[1] for row in self.conn.execute("PRAGMA table_info(mentions)")}
+            self._col = {c: (c if c in columns else "''") for c in GROUPING_COLUMNS}
+            doc_columns = {row[1] for row in self.conn.execute("PRAGMA table_info(documents)")}
+            self._doc_col = {c: (c if c in doc_columns else "NULL") for c in DOCUMENT_COLUMNS}  # older: no metadata
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path)
             version = self._check_schema()
+            self._col = {c: c for c in GROUPING_COLUMNS}
+            self._doc_col = {c: c for c in DOCUMENT_COLUMNS}
             with self.conn:
                 self.conn.executescript(SCHEMA)
+                self._upgrade_to_4()  # first: the other upgrades read documents
+                self.conn.executescript(METADATA_SCHEMA)
                 if version == 1:
                     self._upgrade_from_1()
+                if version in (1, 2):
+                    self._upgrade_to_3()
+                self.conn.executescript(GROUPING_INDEXES)
                 self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _upgrade_from_1(self) -> None:
@@ -115,12 +165,42 @@ class RelationStore:
                 (models.pop(),),
             )
 
+    def _upgrade_to_3(self) -> None:
+        """Add the grouping columns to a version-1/2 store, fill them from the stored documents, and group."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(mentions)")}
+        for column in GROUPING_COLUMNS:
+            if column not in columns:  # a failed upgrade keeps the columns it added
+                self.conn.execute(f"ALTER TABLE mentions ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        grounded: list[Grounding] = []
+        keys = {row[0] for row in self.conn.execute("SELECT key FROM entities")}
+        for (doc_id,) in self.conn.execute("SELECT id FROM documents ORDER BY id").fetchall():
+            doc = self.document(doc_id)
+            assert doc is not None
+            for m in doc.mentions:
+                g = self._ground(m, doc)
+                grounded.append(g)
+                keys.add(g.concept or g.short or g.surface)
+                self.conn.execute(
+                    "UPDATE mentions SET entity_key = ?, surface_key = ?, short_key = ?, long_key = ?, long_form = ? "
+                    "WHERE doc_id = ? AND id = ?",
+                    (g.concept or g.short or g.surface, g.surface, g.short, g.long, g.long_form, doc_id, m.id),
+                )
+        self._regroup(grounded, keys)
+
+    def _upgrade_to_4(self) -> None:
+        """Add the metadata columns to the documents table of an older store (a new one too: they are not in
+        `SCHEMA`); documents stored before keep empty metadata."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(documents)")}
+        for column, declaration in DOCUMENT_COLUMNS.items():
+            if column not in columns:
+                self.conn.execute(f"ALTER TABLE documents ADD COLUMN {column} {declaration}")
+
     def _check_schema(self) -> int:
         try:
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as err:
             raise RelnetError(f"{self.path}: not a SQLite database ({err})") from None
-        if version not in (0, 1, SCHEMA_VERSION) or (self.read_only and version == 0):
+        if version not in (0, 1, 2, 3, SCHEMA_VERSION) or (self.read_only and version == 0):
             raise RelnetError(f"{self.path}: not a relnet store (schema version {version}, expected {SCHEMA_VERSION})")
         return int(version)
 
@@ -144,19 +224,27 @@ class RelationStore:
             )
         return int(cur.lastrowid or 0)
 
-    def add_batch(self, docs_with_relations: Iterable[tuple[Document, Sequence[Relation]]], model_id: str = "") -> None:
-        """Store documents with their mentions and ``model_id``'s relations, all in one transaction.
+    def add_batch(self, docs_with_relations: Iterable[tuple[Document, Sequence[Relation]]], model_id: str = "") -> int:
+        """Store documents with their mentions, metadata and ``model_id``'s relations, all in one transaction.
 
         A document already mined by ``model_id`` is left as it is. One mined by another model keeps its
         text and mentions and gains this model's relations — if its mentions are the same: relations
         point at mention ids, so a different tagger's mentions would be mixed up (an error, not a guess).
+        A newer version of a stored document (`revision`: an update file's re-issued PMID) replaces it, with every
+        model's relations; returns how many were replaced.
         """
+        replaced = 0
         with self.conn:  # commits at the end, rolls back on any error
+            grounded: list[Grounding] = []
+            keys: set[str] = set()
+            gone: set[tuple[str, str]] = set()  # definitions of replaced documents
             for doc, relations in docs_with_relations:
-                new_doc = self.conn.execute(
-                    "INSERT OR IGNORE INTO documents (id, text, source) VALUES (?, ?, ?)",
-                    (doc.id, doc.text, doc.source),
-                ).rowcount
+                stored = self.conn.execute("SELECT version, revised FROM documents WHERE id = ?", (doc.id,)).fetchone()
+                if stored is not None and revision(doc) > (stored[0] or 0, stored[1] or ""):
+                    gone |= self._definitions_of([doc.id])
+                    keys |= self._delete([doc.id])
+                    replaced += 1
+                new_doc = self._insert_document(doc)
                 if not self.conn.execute(
                     "INSERT OR IGNORE INTO mined (doc_id, model_id) VALUES (?, ?)", (doc.id, model_id)
                 ).rowcount:
@@ -164,13 +252,16 @@ class RelationStore:
                 if not new_doc:
                     self._check_same_document(doc)
                 for m in doc.mentions if new_doc else ():
-                    ref = self.normalizer.normalize(m, doc)
-                    self._add_entity(ref)
+                    g = self._ground(m, doc)
+                    key = g.concept or g.short or g.surface  # what this document alone says; `_regroup` decides
+                    grounded.append(g)
+                    keys.add(key)
                     self.conn.execute(
-                        'INSERT OR IGNORE INTO mentions (doc_id, id, start, "end", text, kind, entity_key) '
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (doc.id, m.id, m.start, m.end, m.text, m.kind, ref.key),
-                    )
+                        'INSERT OR IGNORE INTO mentions (doc_id, id, start, "end", text, kind, entity_key, concept, '
+                        "surface_key, short_key, long_key, long_form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (doc.id, m.id, m.start, m.end, m.text, m.kind, key, m.concept, g.surface, g.short, g.long,
+                         g.long_form),
+                    )  # fmt: skip
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO relations (doc_id, arg1, arg2, label, grp, score, model_id, "
                     "sentence_start, sentence_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -179,6 +270,52 @@ class RelationStore:
                         for r, (s, e) in zip(relations, evidence_windows(doc, relations))
                     ],
                 )
+            self._regroup(grounded, keys, gone)
+        return replaced
+
+    def _insert_document(self, doc: Document) -> int:
+        """Insert ``doc`` (text, source, metadata, MeSH headings) unless its id is stored; 1 if it was inserted."""
+        meta = dict(doc.meta)
+        year = meta.get("year")
+        inserted = self.conn.execute(
+            "INSERT OR IGNORE INTO documents (id, text, source, journal, year, version, revised, meta) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.text, doc.source, str(meta.get("journal") or ""), year if isinstance(year, int) else None,
+             *revision(doc), json.dumps(meta, ensure_ascii=False, default=list)),
+        ).rowcount  # fmt: skip
+        if inserted:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO mesh (doc_id, ui, name) VALUES (?, ?, ?)",
+                [(doc.id, str(ui), str(name)) for ui, name in meta.get("mesh", ())],
+            )
+        return int(inserted)
+
+    def delete_documents(self, ids: Iterable[str]) -> int:
+        """Remove documents (a source withdrew them: MEDLINE's ``DeleteCitation``) with their mentions, MeSH
+        headings and every model's relations, in one transaction; returns how many were stored."""
+        ids = list(dict.fromkeys(ids))
+        with self.conn:
+            n = sum(self._count("SELECT COUNT(*) FROM documents WHERE id IN ({})", chunk) for chunk in _chunks(ids))
+            gone = self._definitions_of(ids)
+            self._regroup([], self._delete(ids), gone)
+        return n
+
+    def _delete(self, ids: Sequence[str]) -> set[str]:
+        """Delete ``ids``' rows from every table (inside the caller's transaction); returns the entity keys their
+        mentions had, for the caller to refresh (entities left without mentions go)."""
+        keys: set[str] = set()
+        for chunk in _chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            keys |= {
+                row[0] for row in self.conn.execute(f"SELECT entity_key FROM mentions WHERE doc_id IN ({marks})", chunk)
+            }
+            for table in ("relations", "mentions", "mined", "mesh"):
+                self.conn.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", chunk)
+        return keys
+
+    def _count(self, sql: str, params: Sequence[str]) -> int:
+        return int(self.conn.execute(sql.format(", ".join("?" * len(params))), list(params)).fetchone()[0])
 
     def _check_same_document(self, doc: Document) -> None:
         def spans(d: Document) -> set[tuple[str, int, int, str]]:
@@ -191,31 +328,144 @@ class RelationStore:
                 "mine with the same mentions (the same tagger or gold annotations) or into a new store"
             )
 
-    def _add_entity(self, ref: EntityRef) -> None:
-        self.conn.execute(
-            "INSERT OR IGNORE INTO entities (key, name, kind) VALUES (?, ?, ?)", (ref.key, ref.name, ref.kind)
-        )
+    def _ground(self, m: Mention, doc: Document) -> Grounding:
+        ground = getattr(self.normalizer, "ground", None)  # a `Normalizer` without abbreviations: its key as is
+        return ground(m, doc) if ground is not None else Grounding(self.normalizer.normalize(m, doc).key)
+
+    def _definitions(self, defs: Definitions, column: str, values: Iterable[str]) -> None:
+        """Add to ``defs`` the stored (short key, long key) pairs whose ``column`` is one of ``values``."""
+        values = sorted(values)
+        for i in range(0, len(values), 500):
+            chunk = values[i : i + 500]
+            rows = self.conn.execute(
+                f"SELECT DISTINCT short_key, long_key, long_form FROM mentions WHERE {column} != '' "
+                f"AND {column} IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for short, long, long_form in rows:
+                defs.add(short, long, long_form)
+
+    def _definitions_of(self, ids: Sequence[str]) -> set[tuple[str, str]]:
+        """The (short key, long key) definitions of the mentions of documents ``ids`` (before they are deleted)."""
+        gone: set[tuple[str, str]] = set()
+        for chunk in _chunks(ids):
+            gone |= set(
+                self.conn.execute(
+                    f"SELECT DISTINCT short_key, long_key FROM mentions WHERE short_key != '' "
+                    f"AND doc_id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
+        return gone
+
+    def _regroup(self, grounded: Sequence[Grounding], keys: set[str], gone: Iterable[tuple[str, str]] = ()) -> None:
+        """Re-key the stored mentions whose entity new abbreviation definitions (those of ``grounded``, the new
+        mentions) or deleted ones (``gone``, from `_definitions_of`) change (`Definitions.key`), then refresh the
+        entities touched: ``keys`` (new or deleted mentions' keys) and every key a mention left or joined."""
+        gone = set(gone)
+        shorts = {g.short for g in grounded if g.short} | {short for short, _ in gone}
+        defs = Definitions()
+        self._definitions(defs, "short_key", shorts)  # every long form of the new short forms
+        longs = set().union(*defs.long_forms.values())
+        self._definitions(defs, "long_key", longs | {g.surface for g in grounded if not (g.short or g.concept)})
+        self._definitions(defs, "short_key", set().union(*defs.short_forms.values()) - shorts)
+        updates: list[tuple[str, str, tuple[str, ...]]] = []  # (entity key, which mentions, parameters)
+        for short in shorts:
+            for long in defs.long_forms.get(short, ()):
+                target = defs.key(Grounding("", short=short, long=long))
+                updates.append((target, "short_key = ? AND long_key = ? AND concept = ''", (short, long)))
+        for surface in longs | {long for _, long in gone} | (defs.short_forms.keys() & {g.surface for g in grounded}):
+            updates.append((defs.key(Grounding(surface)), "surface_key = ? AND short_key = '' AND concept = ''",
+                            (surface,)))  # fmt: skip
+        touched = set(keys)
+        for target, where, params in updates:
+            rows = self.conn.execute(
+                f"SELECT DISTINCT entity_key FROM mentions WHERE {where} AND entity_key != ?", (*params, target)
+            ).fetchall()
+            if rows:
+                touched |= {row[0] for row in rows} | {target}
+                self.conn.execute(f"UPDATE mentions SET entity_key = ? WHERE {where}", (target, *params))
+        self._refresh_entities(touched)
+
+    def _refresh_entities(self, keys: Iterable[str]) -> None:
+        """Name each of ``keys`` after its most frequent mention text (ties: the shorter); drop those left without
+        mentions."""
+        for key in keys:
+            row = self.conn.execute(
+                "SELECT text, kind, COUNT(*) AS n FROM mentions WHERE entity_key = ? GROUP BY text, kind "
+                "ORDER BY n DESC, length(text), text LIMIT 1",
+                (key,),
+            ).fetchone()
+            if row is None:
+                self.conn.execute("DELETE FROM entities WHERE key = ?", (key,))
+            else:
+                self.conn.execute(
+                    "INSERT INTO entities (key, name, kind) VALUES (?, ?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET name = excluded.name",
+                    (key, row[0], row[1]),
+                )
 
     # -- reading ---------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document | None:
         """A stored document with its mentions (no relations), or None."""
-        row = self.conn.execute("SELECT text, source FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT text, source, {self._doc_col['meta']} FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
         if row is None:
             return None
         mentions = tuple(
-            Mention(i, a, b, t, k)
-            for i, a, b, t, k in self.conn.execute(
-                'SELECT id, start, "end", text, kind FROM mentions WHERE doc_id = ? ORDER BY start, "end", id',
+            Mention(i, a, b, t, k, concept=c)
+            for i, a, b, t, k, c in self.conn.execute(
+                f'SELECT id, start, "end", text, kind, {self._col["concept"]} FROM mentions WHERE doc_id = ? '
+                'ORDER BY start, "end", id',
                 (doc_id,),
             )
         )
-        return Document(doc_id, row[0], mentions, source=row[1])
+        return Document(doc_id, row[0], mentions, source=row[1], meta=json.loads(row[2] or "{}"))
 
-    def done_ids(self, model_id: str | None = None) -> set[str]:
-        """Ids of the documents stored (each complete: batches commit atomically), or mined by ``model_id``."""
+    def documents(self, model_id: str | None = None) -> Iterator[Document]:
+        """Every stored document, in id order, with its mentions and relations (``model_id``'s, or one per
+        chemical, gene and label with the highest score of any model, as `evidence` counts them)."""
+        relations, params = self._relations(model_id)
+        by_doc: dict[str, list[Relation]] = defaultdict(list)
+        for doc_id, arg1, arg2, label, grp, score, *_ in self.conn.execute(relations, params):
+            by_doc[doc_id].append(Relation(doc_id, arg1, arg2, label, grp, score=score))
+        for (doc_id,) in self.conn.execute("SELECT id FROM documents ORDER BY id").fetchall():
+            doc = self.document(doc_id)
+            assert doc is not None
+            yield doc.with_annotations(relations=tuple(sorted(by_doc[doc_id], key=lambda r: (r.arg1, r.arg2))))
+
+    def done_ids(self, model_id: str | None = None, among: Iterable[str] | None = None) -> set[str]:
+        """Ids of the documents stored (each complete: batches commit atomically), or mined by ``model_id``;
+        only those ``among`` the ids given, if given (a batch's: no need to hold a PubMed-sized set)."""
         if model_id is None:
-            return {row[0] for row in self.conn.execute("SELECT id FROM documents")}
-        return {row[0] for row in self.conn.execute("SELECT doc_id FROM mined WHERE model_id = ?", (model_id,))}
+            sql, params = "SELECT id FROM documents WHERE 1", []
+        else:
+            sql, params = "SELECT doc_id FROM mined WHERE model_id = ?", [model_id]
+        if among is None:
+            return {row[0] for row in self.conn.execute(sql, params)}
+        column = "id" if model_id is None else "doc_id"
+        return {
+            row[0]
+            for chunk in _chunks(list(among))
+            for row in self.conn.execute(f"{sql} AND {column} IN ({', '.join('?' * len(chunk))})", [*params, *chunk])
+        }
+
+    def revisions(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """The stored documents among ``ids`` and the `revision` each is stored in."""
+        version, revised = self._doc_col["version"], self._doc_col["revised"]
+        out: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(list(ids)):
+            rows = self.conn.execute(
+                f"SELECT id, {version}, {revised} FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            out.update((i, (v or 0, r or "")) for i, v, r in rows)
+        return out
+
+    def mesh(self, doc_id: str) -> list[tuple[str, str]]:
+        """A stored document's MeSH headings ``(UI, name)``."""
+        rows = self.conn.execute("SELECT ui, name FROM mesh WHERE doc_id = ? ORDER BY rowid", (doc_id,))
+        return [(ui, name) for ui, name in rows]
 
     def models(self) -> list[str]:
         """Ids of the relation models that mined into this store."""
@@ -274,6 +524,39 @@ class RelationStore:
         """Mentions per entity key."""
         return dict(self.conn.execute("SELECT entity_key, COUNT(*) FROM mentions GROUP BY entity_key"))
 
+    def entity_details(self, keys: Iterable[str] | None = None) -> dict[str, EntityDetails]:
+        """Names (most frequent first), defined long forms, documents and concept ids of the entities ``keys``
+        (default: all)."""
+        sql = f"SELECT entity_key, text, {self._col['long_form']}, doc_id, {self._col['concept']} FROM mentions"
+        rows: list[tuple[str, str, str, str, str]] = []
+        if keys is None:
+            rows = self.conn.execute(sql).fetchall()
+        else:
+            wanted = sorted(set(keys))
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                rows += self.conn.execute(f"{sql} WHERE entity_key IN ({', '.join('?' * len(chunk))})", chunk)
+        names: dict[str, Counter[str]] = defaultdict(Counter)
+        long_forms: dict[str, Counter[str]] = defaultdict(Counter)
+        docs: dict[str, set[str]] = defaultdict(set)
+        concepts: dict[str, set[str]] = defaultdict(set)
+        for key, text, long_form, doc_id, concept in rows:
+            names[key][text] += 1
+            if long_form:
+                long_forms[key][long_form] += 1
+            docs[key].add(doc_id)
+            if concept:
+                concepts[key].add(concept)
+
+        def ranked(counts: Counter[str]) -> tuple[str, ...]:
+            return tuple(sorted(counts, key=lambda t: (-counts[t], len(t), t)))
+
+        return {
+            key: EntityDetails(ranked(names[key]), ranked(long_forms[key]), tuple(sorted(docs[key])),
+                               tuple(sorted(concepts[key])))
+            for key in names
+        }  # fmt: skip
+
     def entities(self) -> list[EntityRef]:
         return [EntityRef(*row) for row in self.conn.execute("SELECT key, name, kind FROM entities ORDER BY key")]
 
@@ -294,3 +577,9 @@ class RelationStore:
     def runs(self) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT id, started, models, params FROM runs ORDER BY id")
         return [{"id": i, "started": s, "models": json.loads(m), "params": json.loads(p)} for i, s, m, p in rows]
+
+
+def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
+    """``ids`` in pieces small enough for one ``IN (?, …)`` each."""
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from relnet.model.backends import autocast
+from relnet.progress import progress
 
 log = logging.getLogger("relnet")
 
@@ -199,7 +199,7 @@ def fit(
         model.train()
         t0, losses = time.time(), []
         batches = length_grouped_batches(spec.lengths, spec.batch_size, rng)
-        bar = tqdm(batches, desc=f"{desc} {epoch + 1}/{epochs}", unit="batch", dynamic_ncols=True)
+        bar = progress(batches, desc=f"{desc} {epoch + 1}/{epochs}", unit="batch")
         for idx in bar:
             with stepper.timed("collate"):
                 batch = spec.collate(idx)

@@ -18,50 +18,46 @@ import networkx as nx
 
 from relnet.data import CHEMICAL, GENE
 from relnet.errors import RelnetError
+from relnet.network.types import edge_record, edges, node_record, nodes
+from relnet.schema import GROUP_NAMES
 
 TEMPLATE = Path(__file__).parent / "templates" / "network.html"
 VIS_NETWORK_JS = Path(__file__).parent / "vendor" / "vis-network" / "vis-network.min.js"
 KIND_COLOURS = {CHEMICAL: "#f0a202", GENE: "#3a86c8"}
 CLASS_COLOURS = {"CPR:3": "#2e9e44", "CPR:4": "#d1352b", "CPR:5": "#1f5fbf", "CPR:6": "#e07b00", "CPR:9": "#8e44ad"}
-CLASS_NAMES = {
-    "CPR:3": "upregulator / activator",
-    "CPR:4": "downregulator / inhibitor",
-    "CPR:5": "agonist",
-    "CPR:6": "antagonist",
-    "CPR:9": "substrate / product of",
-}
 FALLBACK_COLOURS = ("#17becf", "#7f7f7f", "#bcbd22", "#e377c2", "#8c564b", "#9edae5", "#c49c94", "#aec7e8")
 
 
 def graph_to_view(graph: nx.MultiDiGraph, max_sentences: int = 20) -> dict[str, Any]:
     """The plain dict the page draws: ``{"nodes": […], "edges": […], "legend": {…}}``.
 
-    An edge's class is its label (its CPR group is named in the legend); at most ``max_sentences``
+    Nodes and edges are the records of `relnet.network.types` (as in the web API) plus what the drawing
+    needs: ``color``; for edges also ``width`` and ``rank`` (the index among parallel edges, to fan them
+    out). An edge's class is its label (its CPR group is named in the legend); at most ``max_sentences``
     evidence sentences per edge are kept, with the total in ``evidence``.
     """
-    classes = sorted({d["label"] for _, _, d in graph.edges(data=True)})
+    classes = sorted({d["label"] for *_, d in edges(graph)})
     extra = iter(FALLBACK_COLOURS * (len(classes) // len(FALLBACK_COLOURS) + 1))
     class_colour = {c: CLASS_COLOURS.get(c) or next(extra) for c in classes}
-    nodes = [
-        {"id": n, "label": d["name"], "kind": d["kind"], "mentions": d.get("mentions", 0),
-         "color": KIND_COLOURS.get(d["kind"], "#999999")}
-        for n, d in graph.nodes(data=True)
-    ]  # fmt: skip
-    edges = []
+    node_views = [{**node_record(n, d), "color": KIND_COLOURS.get(d["kind"], "#999999")} for n, d in nodes(graph)]
+    edge_views = []
     parallel: dict[tuple[str, str], int] = {}
-    for u, v, key, d in graph.edges(keys=True, data=True):
-        rank = parallel[(u, v)] = parallel.get((u, v), -1) + 1  # fan parallel edges out
-        edges.append(
-            {"id": f"{u}|{v}|{key}", "from": u, "to": v, "label": d["label"], "group": d.get("group", ""),
-             "evidence": d["evidence"], "docs": d.get("docs", 0), "mean_score": round(d["mean_score"], 4),
-             "color": class_colour[d["label"]], "width": 1 + min(9.0, 1.5 * (d["evidence"] - 1) ** 0.5),
-             "rank": rank, "sentences": d.get("sentences", [])[:max_sentences]}
+    for u, v, key, d in edges(graph):
+        rank = parallel[(u, v)] = parallel.get((u, v), -1) + 1
+        edge_views.append(
+            {**edge_record(u, v, key, d, max_sentences, digits=4), "color": class_colour[d["label"]],
+             "width": edge_width(d["evidence"]), "rank": rank}
         )  # fmt: skip
     legend = {
         "kinds": [{"name": k.lower(), "color": c} for k, c in KIND_COLOURS.items()],
-        "classes": [{"name": c, "description": CLASS_NAMES.get(c, ""), "color": class_colour[c]} for c in classes],
+        "classes": [{"name": c, "description": GROUP_NAMES.get(c, ""), "color": class_colour[c]} for c in classes],
     }
-    return {"nodes": nodes, "edges": edges, "legend": legend}
+    return {"nodes": node_views, "edges": edge_views, "legend": legend}
+
+
+def edge_width(evidence: int) -> float:
+    """Line width for an edge read from ``evidence`` sentences: 1 for one, growing with the square root, at most 10."""
+    return 1 + min(9.0, 1.5 * (evidence - 1) ** 0.5)
 
 
 def vis_network_js() -> str:

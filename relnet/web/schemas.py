@@ -1,5 +1,8 @@
 """The web API's request and response bodies (pydantic, so they document themselves in the OpenAPI schema),
 and the conversions from relnet's own objects: `Analysis` → `AnalyseResponse`, graph → `Graph`, CSV rows.
+
+`NodeOut`, `EdgeOut` and `SentenceOut` are `relnet.network.types`' `NodeRecord`, `EdgeRecord` and
+`SentenceData` with descriptions (tests/web/test_schemas.py keeps their fields the same).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from relnet.mining.analyse import Analysis
+from relnet.network.types import edge_record, edges, node_record, nodes
 
 InputFormat = Literal["auto", "text", "pubtator", "bioc"]
 Layout = Literal["blocks", "lines"]
@@ -66,31 +70,34 @@ class SentenceOut(BaseModel):
     score: float | None
 
 
-class NodeData(BaseModel):
-    id: str
+class NodeOut(BaseModel):
+    id: str = Field(description="the entity key, KIND:normalised")
+    kind: str = Field(description="CHEMICAL | GENE")
     name: str
-    kind: str
-    mentions: int
+    mentions: int = Field(description="the entity's mention spans")
+    names: list[str] = Field(description="the mentions' texts, most frequent first")
+    long_forms: list[str] = Field(description="what the documents define the entity's abbreviation as")
+    docs: list[str] = Field(description="the documents that mention the entity")
 
 
-class EdgeData(BaseModel):
-    id: str
-    source: str
-    target: str
+class EdgeOut(BaseModel):
+    id: str = Field(description="source|target|label")
+    source: str = Field(description="the chemical's node id")
+    target: str = Field(description="the gene's node id")
     label: str
-    group: str
+    group: str = Field(description="CPR group, where the label scheme has one")
     evidence: int = Field(description="sentences the relation was read from")
     docs: int = Field(description="distinct documents")
-    mean_score: float
+    mean_score: float = Field(description="mean score of the scored sentences (1.0 when none is: gold relations)")
     sentences: list[SentenceOut] = Field(description="evidence sentences (at most the server's limit)")
 
 
 class Node(BaseModel):
-    data: NodeData
+    data: NodeOut
 
 
 class Edge(BaseModel):
-    data: EdgeData
+    data: EdgeOut
 
 
 class Graph(BaseModel):
@@ -101,19 +108,13 @@ class Graph(BaseModel):
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph, max_sentences: int = 20) -> Graph:
-        nodes = [
-            Node(data=NodeData(id=n, name=d["name"], kind=d["kind"], mentions=d.get("mentions", 0)))
-            for n, d in graph.nodes(data=True)
-        ]
-        edges = [
-            Edge(data=EdgeData(
-                id=f"{u}|{v}|{key}", source=u, target=v, label=d["label"], group=d.get("group", ""),
-                evidence=d["evidence"], docs=d.get("docs", 0), mean_score=round(d["mean_score"], 4),
-                sentences=[SentenceOut(**s) for s in d.get("sentences", [])[:max_sentences]],
-            ))
-            for u, v, key, d in graph.edges(keys=True, data=True)
-        ]  # fmt: skip
-        return cls(nodes=nodes, edges=edges)
+        return cls(
+            nodes=[Node(data=NodeOut.model_validate(node_record(n, d))) for n, d in nodes(graph)],
+            edges=[
+                Edge(data=EdgeOut.model_validate(edge_record(u, v, key, d, max_sentences, digits=4)))
+                for u, v, key, d in edges(graph)
+            ],
+        )
 
 
 class AnalyseResponse(BaseModel):

@@ -59,5 +59,5 @@ def test_bioc_io_malformed_file_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.xml"
     path.write_text("<collection><document>")
     with pytest.raises(InputError) as err:
-        read_bioc(path)
+        list(read_bioc(path))  # documents are read lazily: the error comes when the bad part is reached
     assert str(path) in str(err.value)

@@ -72,6 +72,7 @@ def test_chemprot_entities_without_text_are_counted(split_dir: Path, caplog: pyt
     assert "skipped 1 entities of documents without text" in caplog.text
 
 
+@pytest.mark.slow  # reads ../shared/data
 @needs_shared
 @pytest.mark.parametrize(
     ("split", "n_docs", "n_mentions", "n_relations"),

@@ -44,6 +44,7 @@ def test_drugprot_unknown_type_is_an_error(tmp_path: Path) -> None:
         read_drugprot(folder)
 
 
+@pytest.mark.slow  # reads ../shared/data
 @pytest.mark.skipif(not (SHARED / "drugprot").is_dir(), reason="../shared/data/drugprot is absent")
 def test_drugprot_shared_development_counts() -> None:
     docs = read_documents(SHARED / "drugprot" / "development")

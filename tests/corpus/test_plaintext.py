@@ -33,7 +33,7 @@ from relnet.mentions import LexiconTagger
 def test_plaintext_layouts_and_ids(tmp_path: Path, content: str, layout: str, expected: list[tuple[str, str]]) -> None:
     path = tmp_path / "docs.txt"
     path.write_bytes(content.encode())
-    docs = read_plaintext(path, layout)
+    docs = list(read_plaintext(path, layout))
     assert [(d.id, d.text) for d in docs] == expected
     assert all(not d.mentions and d.source == "text" for d in docs)
 
@@ -55,7 +55,7 @@ def test_plaintext_hard_wrapped_abstract_is_one_document_with_cross_line_pairs(t
     pairs = {(e.head_text, e.tail_text) for e in examples_from_documents([tagged], None)}
     assert ("propranolol", "ADRB1") in pairs and ("Salbutamol", "ADRB1") in pairs  # across line breaks
     assert ("Propranolol", "ADRB1") in pairs and len(pairs) == 5
-    assert read_plaintext(path, "lines")[0].text == "Salbutamol, a short-acting \u03b2"  # the explicit choice
+    assert next(read_plaintext(path, "lines")).text == "Salbutamol, a short-acting \u03b2"  # the explicit choice
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_plaintext_bad_input_names_the_file(tmp_path: Path, content: str, messag
     path = tmp_path / "bad.txt"
     path.write_text(content)
     with pytest.raises(InputError) as err:
-        read_plaintext(path)
+        list(read_plaintext(path))
     assert str(path) in str(err.value)
     assert message.split(": ")[-1] in str(err.value)
     if message.startswith("line"):
@@ -77,4 +77,4 @@ def test_plaintext_not_utf8_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "latin1.txt"
     path.write_bytes("Café inhibits β".encode("latin-1", errors="replace"))
     with pytest.raises(InputError, match="not UTF-8"):
-        read_plaintext(path)
+        list(read_plaintext(path))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from relnet.corpus.pubtator import read_pubtator
-from relnet.data import CHEMICAL, GENE
+from relnet.data import CHEMICAL, GENE, Relation
 from relnet.errors import InputError
 
 TITLE = "Aspirin inhibits COX-2."
@@ -39,7 +39,9 @@ def test_pubtator_reads_text_mentions_and_kinds(tmp_path: Path, caplog: pytest.L
     assert all(d1.text[m.start : m.end] == m.text for m in d1.mentions)
     assert d2.text == "Metformin." and len(d2.mentions) == 1
     assert "skipped 1 annotations of other types (Species)" in caplog.text
-    assert "skipped 1 relation lines" in caplog.text
+    # the relation line names concept ids: Aspirin → COX-2; concept ids are kept ("-" or none: no id)
+    assert d1.relations == (Relation("111", "T1", "T2", "CID", ""),)
+    assert [m.concept for m in d1.mentions] == ["MESH:D001241", "5743", "7124"]
 
 
 @pytest.mark.parametrize(
@@ -57,7 +59,7 @@ def test_pubtator_malformed_line_names_file_and_line(tmp_path: Path, bad_line: s
     path = tmp_path / "bad.pubtator"
     path.write_text(f"111|t|{TITLE}\n111|a|{ABSTRACT}\n{bad_line}\n")
     with pytest.raises(InputError) as err:
-        read_pubtator(path)
+        list(read_pubtator(path))  # documents are read lazily: the error comes with the bad document
     assert err.value.path == str(path) and err.value.line == 3
     assert f"{path}:3: " in str(err.value) and message in str(err.value)
 
@@ -66,4 +68,4 @@ def test_pubtator_empty_file_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "empty.pubtator"
     path.write_text("\n")
     with pytest.raises(InputError, match="no documents"):
-        read_pubtator(path)
+        list(read_pubtator(path))

@@ -36,6 +36,7 @@ def test_blurb_reads_crlf_rows(tmp_path: Path) -> None:
     assert (row.doc_id, row.arg1, row.arg2, row.label) == ("1", "T1", "T2", "CPR:5")
 
 
+@pytest.mark.slow  # reads ../shared/data
 @pytest.mark.skipif(not (SHARED / "chemprot/scibert").is_dir(), reason="shared SciBERT files absent")
 def test_scibert_shared_counts() -> None:
     assert len(read_scibert_jsonl(SHARED / "chemprot/scibert/dev.jsonl")) == 2427

@@ -67,6 +67,7 @@ def test_scibert_typing_gold_from_original_layout() -> None:
     assert GoldTypes([doc]).first_is_chemical("not there", Span(0, 1), Span(4, 5)) is None
 
 
+@pytest.mark.slow  # reads ../shared/data
 @pytest.mark.skipif(not (SHARED / "chemprot/scibert").is_dir() or not CHEMPROT.is_dir(), reason="shared corpora absent")
 def test_scibert_typing_default_types_shared_dev() -> None:
     examples, counts = read_scibert(SHARED / "chemprot/scibert/dev.jsonl")

@@ -50,6 +50,7 @@ def test_candidates_unlabelled_mining_path(split_dir: Path) -> None:
     assert {e.label for e in make_examples(docs[0], None)} == {""}
 
 
+@pytest.mark.slow  # reads ../shared/data
 @needs_shared
 def test_candidates_reproduce_seed_coarse5_table() -> None:
     table = class_table([CHEMPROT / "training", CHEMPROT / "development"], "coarse5")
@@ -59,6 +60,7 @@ def test_candidates_reproduce_seed_coarse5_table() -> None:
                                     "REGULATOR-NEGATIVE": 1302, "REGULATOR-POSITIVE": 576}  # fmt: skip
 
 
+@pytest.mark.slow  # reads ../shared/data
 @needs_shared
 def test_candidates_match_blurb_positive_counts() -> None:
     blurb = SHARED / "chemprot/blurb/dev.tsv"

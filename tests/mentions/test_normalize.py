@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from relnet.data import CHEMICAL, GENE, Document, Mention
-from relnet.mentions import SurfaceNormalizer, abbreviations, entity_key
+from relnet.data import CHEMICAL, GENE, Document, EntityRef, Mention
+from relnet.mentions import Definitions, Grounding, SurfaceNormalizer, abbreviations, entity_key, group_mentions
+from relnet.mentions.normalize import long_form_words, same_long_form
 
 
 @pytest.mark.parametrize(
@@ -60,3 +61,95 @@ def test_normalize_surface_normalizer_groups_long_form_with_abbreviation() -> No
     # without the definition, the long form is its own entity
     other = Document("2", "Epidermal growth factor receptor.", (Mention("T1", 0, 32, text[56:88], GENE),))
     assert SurfaceNormalizer().normalize(other.mentions[0], other).key == "GENE:epidermalgrowthfactorreceptor"
+
+
+def _doc(doc_id: str, text: str, *names: tuple[str, str] | tuple[str, str, str]) -> Document:
+    """A document with one mention per ``(surface, kind[, concept])``, each at its first place in ``text``."""
+    mentions = []
+    start = 0
+    for i, (surface, kind, *concept) in enumerate(names, start=1):
+        start = text.index(surface, start)
+        mentions.append(Mention(f"T{i}", start, start + len(surface), surface, kind, concept="".join(concept)))
+        start += len(surface)
+    return Document(doc_id, text, tuple(mentions))
+
+
+ANDROGEN = _doc("1", "The androgen receptor (AR) binds. AR is nuclear.",
+                ("androgen receptor", GENE), ("AR", GENE), ("AR", GENE))  # fmt: skip
+ALDOSE = _doc("2", "Aldose reductase (AR) reduces glucose; AR is blocked.",
+              ("Aldose reductase", GENE), ("AR", GENE), ("AR", GENE))  # fmt: skip
+UNDEFINED = _doc("3", "AR was measured.", ("AR", GENE))
+
+
+def test_normalize_same_short_form_with_different_long_forms_stays_two_entities() -> None:
+    keys = group_mentions([ANDROGEN, ALDOSE, UNDEFINED])
+    assert {keys["1", f"T{i}"] for i in (1, 2, 3)} == {"GENE:androgenreceptor"}
+    assert {keys["2", f"T{i}"] for i in (1, 2, 3)} == {"GENE:aldosereductase"}
+    assert keys["3", "T1"] == "GENE:ar"  # which AR is not known: neither of them
+    # one document alone: the short form is the key, as before
+    assert {SurfaceNormalizer().normalize(m, ALDOSE).key for m in ALDOSE.mentions} == {"GENE:ar"}
+
+
+def test_normalize_unambiguous_short_form_merges_across_documents() -> None:
+    later = _doc("4", "AR and androgen receptor levels rose.", ("AR", GENE), ("androgen receptor", GENE))
+    keys = group_mentions([ANDROGEN, UNDEFINED, later])
+    assert set(keys.values()) == {"GENE:ar"}
+    # documents that agree on the long form merge too
+    again = _doc("5", "Androgen receptor (AR) was cloned.", ("Androgen receptor", GENE), ("AR", GENE))
+    assert set(group_mentions([ANDROGEN, again]).values()) == {"GENE:ar"}
+
+
+def test_normalize_concept_ids_group_mentions() -> None:
+    doc = _doc("6", "Aspirin (ASA) and acetylsalicylic acid inhibit PTGS2 and COX-2 but not COX-2 here.",
+               ("Aspirin", CHEMICAL, "MESH:D001241"), ("ASA", CHEMICAL, "MESH:D001241"),
+               ("acetylsalicylic acid", CHEMICAL, "MESH:D001241"), ("PTGS2", GENE, "5743"), ("COX-2", GENE, "5743"),
+               ("COX-2", GENE))  # fmt: skip
+    keys = group_mentions([doc])
+    assert [keys["6", m.id] for m in doc.mentions] == [
+        "CHEMICAL:id:MESH:D001241", "CHEMICAL:id:MESH:D001241", "CHEMICAL:id:MESH:D001241", "GENE:id:5743",
+        "GENE:id:5743", "GENE:cox2",  # no id: grouped by its surface
+    ]  # fmt: skip
+    assert SurfaceNormalizer().normalize(doc.mentions[3], doc) == EntityRef("GENE:id:5743", "PTGS2", GENE)
+
+
+def test_normalize_definitions_key() -> None:
+    defs = Definitions()
+    defs.add("GENE:ar", "GENE:androgenreceptor")
+    assert defs.key(Grounding("GENE:androgenreceptor")) == "GENE:ar"  # an undefined long form joins its short form
+    defs.add("GENE:ar", "GENE:aldosereductase")
+    assert defs.key(Grounding("GENE:androgenreceptor")) == "GENE:androgenreceptor"
+    assert defs.key(Grounding("GENE:ar", short="GENE:ar", long="GENE:aldosereductase")) == "GENE:aldosereductase"
+    assert defs.key(Grounding("GENE:x", concept="GENE:id:1")) == "GENE:id:1"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("androgen receptor", "androgen receptors", True),
+        ("gonadotropin-releasing hormone", "Gonadotrophin-releasing hormone", True),
+        ("adenylate cyclases", "adenylyl cyclases", True),
+        ("dihydroxyphenylacetic acid", "3,4-dihydroxyphenylacetic acid", True),
+        ("androgen receptor", "aldose reductase", False),
+        ("isoorientin", "isoproterenol", False),
+        ("cyclooxygenase-1", "cyclooxygenase-2", False),  # alike, but numbered apart
+        ("AMP-activated protein kinase", "adenosine monophosphate-activated protein kinase", True),  # a shared word
+        ("alanine transaminase", "Alanine aminotransferase", True),
+        ("arachidonic acid", "asiatic acid", False),  # sharing a generic word is not enough
+        ("gamma-linolenic acid", "gamma-carboxyglutamic acid", False),
+    ],
+)
+def test_normalize_same_long_form_tells_spellings_from_other_names(a: str, b: str, same: bool) -> None:
+    words = long_form_words(a), long_form_words(b)
+    assert same_long_form(entity_key(a, ""), entity_key(b, ""), *words) is same
+
+
+def test_normalize_spellings_of_one_long_form_keep_the_short_form_one_entity() -> None:
+    plural = _doc("7", "Estrogen receptors (ER) bind. ER rose.", ("Estrogen receptors", GENE), ("ER", GENE),
+                  ("ER", GENE))  # fmt: skip
+    single = _doc("8", "The estrogen receptor (ER) is nuclear.", ("estrogen receptor", GENE), ("ER", GENE))
+    assert set(group_mentions([plural, single]).values()) == {"GENE:er"}
+    # with a second sense, the spellings stay together under the first long form's key
+    other = _doc("9", "Endoplasmic reticulum (ER) stress.", ("ER", GENE))
+    keys = group_mentions([plural, single, other])
+    assert {keys[d, m] for d, m in keys if d in "78"} == {"GENE:estrogenreceptor"}
+    assert keys["9", "T1"] == "GENE:endoplasmicreticulum"

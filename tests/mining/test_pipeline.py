@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +16,13 @@ from relnet.model.classifier import Prediction, RelationClassifier
 from relnet.store import RelationStore
 
 LABELS = ["false", "CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"]
+CPR4_PROBABILITY = math.exp(10) / (math.exp(10) + 5)  # softmax of the logits (0, 0, 10, 0, 0, 0)
 
 
 @pytest.fixture(scope="module")
 def tiny_classifier() -> RelationClassifier:
-    """A real classifier with random weights: fast, and exercises the real `predict`."""
+    """A real classifier with a random encoder and a head that calls every pair CPR:4 with `CPR4_PROBABILITY`:
+    fast, exercises the real `predict`, and what it stores can be worked out by hand."""
     import torch
     from transformers import AutoTokenizer, BertConfig
 
@@ -30,7 +33,11 @@ def tiny_classifier() -> RelationClassifier:
     config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
                         intermediate_size=64)  # fmt: skip
     enc = PairEncoder.from_config(tok, config, "punct", 64)
-    return RelationClassifier(enc, LABELS, meta={"scheme": "cpr"})
+    clf = RelationClassifier(enc, LABELS, meta={"scheme": "cpr"})
+    with torch.no_grad():
+        clf.head.weight.zero_()
+        clf.head.bias.copy_(torch.tensor([0.0, 0.0, 10.0, 0.0, 0.0, 0.0]))
+    return clf
 
 
 @dataclass
@@ -82,9 +89,14 @@ def test_pipeline_mines_a_split_with_a_real_classifier(
         counts = store.counts()
     assert summary.documents == 2 and summary.mentions == 15 and summary.skipped == 0
     assert counts["documents"] == 2 and counts["mentions"] == 15 and counts["runs"] == 1
-    assert sum(summary.relations.values()) == counts["relations"]
-    assert set(summary.relations) <= set(LABELS) - {"false"}
-    assert summary.docs_per_second > 0 and "documents/s" in summary.format()
+    # every within-sentence chemical–gene pair of the two abstracts (tests/conftest.py), chemical first
+    pairs = [("1001", "T1", "T2"), ("1001", "T3", "T4"), ("1001", "T3", "T5"), ("1001", "T6", "T7"),
+             ("1001", "T8", "T9"), ("1002", "T1", "T2"), ("1002", "T3", "T4"), ("1002", "T5", "T6")]  # fmt: skip
+    assert summary.relations == {"CPR:4": 8} and counts["relations"] == 8
+    rows = _rows(tmp_path / "s.sqlite")["relations"]
+    assert [r[:5] for r in rows] == [(*p, "CPR:4", "CPR:4") for p in pairs]
+    assert [r[5] for r in rows] == pytest.approx([CPR4_PROBABILITY] * 8) and {r[6] for r in rows} == {"tiny"}
+    assert summary.docs_per_second > 0 and "relations  8" in summary.format()
 
 
 def test_pipeline_mining_twice_adds_nothing(tmp_path: Path, tiny_classifier: RelationClassifier) -> None:
@@ -126,7 +138,7 @@ def test_pipeline_a_second_model_mines_the_same_documents_into_the_same_store(
     rows = _rows(path)
     assert len(rows["documents"]) == 7 and {r[6] for r in rows["relations"]} <= {"fake", "tiny"}
     assert sum(r[6] == "fake" for r in rows["relations"]) == 6  # the first model's relations are untouched
-    assert sum(r[6] == "tiny" for r in rows["relations"]) == sum(second.relations.values()) > 0
+    assert sum(r[6] == "tiny" for r in rows["relations"]) == sum(second.relations.values()) == 14  # 2 pairs a doc
 
 
 def test_pipeline_a_second_model_reads_stored_documents_with_their_stored_mentions(tmp_path: Path) -> None:

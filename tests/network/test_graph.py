@@ -61,7 +61,9 @@ def test_graph_nodes_edges_and_attributes(store: RelationStore) -> None:
         ("CHEMICAL:gefitinib", "GENE:egfr", "CPR:4", 1),
         ("CHEMICAL:gefitinib", "GENE:egfr", "CPR:5", 1),
     }
-    assert g.nodes["GENE:cox2"] == {"kind": GENE, "name": "COX-2", "mentions": 4}
+    assert g.nodes["GENE:cox2"] == {"kind": GENE, "name": "COX-2", "mentions": 4,
+                                    "names": ["COX-2", "cyclooxygenase-2"], "long_forms": ["cyclooxygenase-2"],
+                                    "docs": ["1", "2"]}  # fmt: skip
     edge = g.edges["CHEMICAL:aspirin", "GENE:cox2", "CPR:4"]
     assert edge["mean_score"] == pytest.approx(0.8) and edge["docs"] == 2 and edge["group"] == "CPR:4"
     s = edge["sentences"][1]

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from relnet.data import CHEMICAL, GENE, Document, Mention, Relation
+from relnet.data import CHEMICAL, GENE, Document, EntityDetails, Mention, Relation
 from relnet.errors import RelnetError
+from relnet.mentions.normalize import group_mentions
 from relnet.store import RelationStore
+from relnet.store.sqlite import SCHEMA_VERSION
 
 
 def _doc(doc_id: str = "1") -> tuple[Document, list[Relation]]:
@@ -153,3 +155,90 @@ def test_sqlite_evidence_counts_a_relation_found_by_two_models_once(tmp_path: Pa
         assert [(e.head.name, e.score, e.model_id) for e in ev] == [("gefitinib", 0.9, "m m2"), ("Aspirin", None, "m")]
         assert [e.score for e in store.evidence(model_id="m")] == [0.8, None]
         assert len(store.relation_spans()) == 2 and len(store.relation_spans("m2")) == 1
+
+
+# -- entities: concept ids and abbreviations across documents ------------------------------------------------------
+def _named(doc_id: str, text: str, *names: tuple[str, str, str]) -> tuple[Document, list[Relation]]:
+    """A document with a mention per ``(surface, kind, concept)``, each after the one before."""
+    mentions, start = [], 0
+    for i, (surface, kind, concept) in enumerate(names, start=1):
+        start = text.index(surface, start)
+        mentions.append(Mention(f"T{i}", start, start + len(surface), surface, kind, concept=concept))
+        start += len(surface)
+    return Document(doc_id, text, tuple(mentions)), []
+
+
+AR_DOCS = [
+    _named("1", "The androgen receptor (AR) binds. AR is nuclear.",
+           ("androgen receptor", GENE, ""), ("AR", GENE, ""), ("AR", GENE, "")),
+    _named("2", "Aldose reductase (AR) reduces glucose.", ("Aldose reductase", GENE, ""), ("AR", GENE, "")),
+    _named("3", "AR was measured.", ("AR", GENE, "")),
+    _named("4", "Androgen receptor (AR) was cloned.", ("Androgen receptor", GENE, ""), ("AR", GENE, "")),
+]  # fmt: skip
+
+
+def _keys(store: RelationStore) -> dict[tuple[str, str], str]:
+    return dict(((d, i), k) for d, i, k in store.conn.execute("SELECT doc_id, id, entity_key FROM mentions"))
+
+
+@pytest.mark.parametrize("batches", [[[0, 1, 2, 3]], [[0], [2], [3], [1]], [[1], [2, 3], [0]], [[2], [1, 0, 3]]])
+def test_sqlite_short_forms_group_the_same_whatever_the_order(tmp_path: Path, batches: list[list[int]]) -> None:
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        for batch in batches:
+            store.add_batch([AR_DOCS[i] for i in batch])
+        assert _keys(store) == group_mentions(d for d, _ in AR_DOCS)
+        assert {(e.key, e.name) for e in store.entities()} == {
+            ("GENE:androgenreceptor", "AR"), ("GENE:aldosereductase", "AR"), ("GENE:ar", "AR")
+        }  # fmt: skip
+        details = store.entity_details(["GENE:androgenreceptor", "GENE:ar"])
+        assert details["GENE:androgenreceptor"] == EntityDetails(
+            ("AR", "Androgen receptor", "androgen receptor"), ("androgen receptor", "Androgen receptor"), ("1", "4")
+        )
+        assert details["GENE:ar"] == EntityDetails(("AR",), (), ("3",))
+
+
+def test_sqlite_an_unambiguous_short_form_joins_across_documents_until_a_second_long_form(tmp_path: Path) -> None:
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        store.add_batch([AR_DOCS[2], AR_DOCS[0]])
+        assert set(_keys(store).values()) == {"GENE:ar"} and [e.key for e in store.entities()] == ["GENE:ar"]
+        assert store.mention_counts() == {"GENE:ar": 4}
+        store.add_batch([AR_DOCS[1]])  # AR is now also aldose reductase: the undefined AR stands alone
+        assert store.mention_counts() == {"GENE:androgenreceptor": 3, "GENE:aldosereductase": 2, "GENE:ar": 1}
+        store.delete_documents(["2"])  # and without it, one entity again
+        assert store.mention_counts() == {"GENE:ar": 4} and [e.key for e in store.entities()] == ["GENE:ar"]
+
+
+def test_sqlite_concept_ids_are_stored_and_group_mentions(tmp_path: Path) -> None:
+    doc, _ = _named("7", "PTGS2 (COX-2) and COX-2 bind aspirin.",
+                    ("PTGS2", GENE, "5743"), ("COX-2", GENE, "5743"), ("COX-2", GENE, "5743"),
+                    ("aspirin", CHEMICAL, "MESH:D001241"))  # fmt: skip
+    path = tmp_path / "s.sqlite"
+    with RelationStore(path) as store:
+        store.add_batch([(doc, [Relation("7", "T4", "T1", "CPR:4", "CPR:4", score=0.5)])], model_id="m")
+    with RelationStore(path, read_only=True) as store:
+        assert store.document("7") == doc
+        assert {(e.key, e.name) for e in store.entities()} == {
+            ("GENE:id:5743", "COX-2"), ("CHEMICAL:id:MESH:D001241", "aspirin")
+        }  # fmt: skip
+        assert store.entity_details()["GENE:id:5743"].concepts == ("5743",)
+        (exported,) = store.documents()
+        assert exported == doc.with_annotations(relations=(Relation("7", "T4", "T1", "CPR:4", "CPR:4", score=0.5),))
+
+
+def test_sqlite_a_version_2_store_gains_the_grouping_columns(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with RelationStore(path) as store:
+        store.add_batch(AR_DOCS)
+        grouped = _keys(store)
+    with sqlite3.connect(path) as conn:  # as written before version 3: the old keys, no grouping columns
+        conn.execute("UPDATE mentions SET entity_key = 'GENE:ar' WHERE kind = 'GENE' AND text = 'AR'")
+        for index in ("mentions_surface", "mentions_short", "mentions_long"):
+            conn.execute(f"DROP INDEX {index}")
+        for column in ("concept", "surface_key", "short_key", "long_key", "long_form"):
+            conn.execute(f"ALTER TABLE mentions DROP COLUMN {column}")
+        conn.execute("PRAGMA user_version = 2")
+    with RelationStore(path, read_only=True) as store:  # readable as it is
+        assert store.document("3") == AR_DOCS[2][0] and store.entity_details()["GENE:ar"].long_forms == ()
+    with RelationStore(path) as store:
+        assert _keys(store) == grouped
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -63,6 +63,7 @@ def test_realistic_gives_glued_slots_short_names(tmp_path: Path) -> None:
     assert doc.text.startswith("Ser473 of ")
 
 
+@pytest.mark.slow  # reads ../shared/data
 @pytest.mark.skipif(not REAL_TRAIN.is_dir(), reason="../shared/data (the ChemProt corpus) is absent")
 @pytest.mark.parametrize("scheme", ["coarse5", "cpr"])
 def test_realistic_learns_every_class_from_the_real_training_split(scheme: str) -> None:

@@ -134,7 +134,7 @@ def test_app_analyse_file_as_csv_and_bioc_by_form_field(client: TestClient) -> N
         ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, "invalid request"),
         ({"json": {"text": "x", "input_format": "docx"}}, 422, "input_format"),
         ({"json": {"text": "1|t|A.\n1\t0\t7\tAspirine\tChemical\n"}}, 422, "input.txt:2: "),
-        ({"json": {"text": "<collection><oops", "input_format": "bioc"}}, 422, "input.xml: not a BioC"),
+        ({"json": {"text": "<collection><oops", "input_format": "bioc"}}, 422, "input.xml:1: malformed XML"),
     ],
 )
 def test_app_analyse_rejects_bad_input(client: TestClient, kwargs: dict, status: int, message: str) -> None:

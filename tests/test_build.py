@@ -1,0 +1,97 @@
+"""`relnet build` on a tiny corpus with a tiny encoder: steps cached, an interrupted build resumes, the models
+are registered and `relnet serve` picks the default one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from relnet import registry
+from relnet.build import BuildConfig, build
+from relnet.cli import app
+from relnet.errors import RelnetError
+from tests.conftest import write_split
+
+TINY = {
+    "ner": {"epochs": 1, "batch_size": 2, "max_length": 64, "precision": "fp32"},
+    "relations": {"epochs": 1, "batch_size": 4, "max_length": 64, "max_steps": 2, "precision": "fp32"},
+}
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("RELNET_HOME", str(tmp_path / "home"))
+    root = tmp_path / "data"
+    write_split(root / "chemprot/original/training")
+    write_split(root / "chemprot/original/development", "development", ids=("2001", "2002"))
+    return root
+
+
+def _config(data: Path, out: Path, encoder: Path) -> BuildConfig:
+    return BuildConfig("fast", str(data), out=str(out), encoder=str(encoder), backend="fp32", settings=TINY)
+
+
+def test_build_runs_every_step_then_caches_them(data: Path, tmp_path: Path, tiny_encoder: Path) -> None:
+    lines: list[str] = []
+    first = build(_config(data, tmp_path / "b", tiny_encoder), echo=lines.append)
+    assert first["steps"] == dict.fromkeys(("ner", "relations", "mine", "network"), "ran")
+    page = Path(first["html"]).read_text()
+    assert "vis.Network" in page and (tmp_path / "b/summary.txt").read_text().strip()
+    assert json.loads((tmp_path / "b/build-summary.json").read_text())["name"] == "fast"
+    assert first["scores"]["mining_official_f1"] is not None  # the dev split has a gold standard
+    second = build(_config(data, tmp_path / "b", tiny_encoder), echo=lines.append)
+    assert second["steps"] == dict.fromkeys(("ner", "relations", "mine", "network"), "cached")
+    assert registry.default_name() == "fast" and registry.resolve(None) == Path(first["models"]["relations"])
+    assert registry.resolve("fast", "ner") == Path(first["models"]["ner"])
+
+
+def test_build_resumes_an_interrupted_run_and_redoes_what_changed(
+    data: Path, tmp_path: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import relnet.mining.pipeline as pipeline
+
+    real = pipeline.mine_files
+
+    def die(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "mine_files", die)
+    with pytest.raises(KeyboardInterrupt):
+        build(_config(data, tmp_path / "b", tiny_encoder), echo=lambda _: None)
+    monkeypatch.setattr(pipeline, "mine_files", real)
+    lines: list[str] = []
+    again = build(_config(data, tmp_path / "b", tiny_encoder), echo=lines.append)
+    assert again["steps"] == {"ner": "cached", "relations": "cached", "mine": "ran", "network": "ran"}
+    assert "[mine] resuming" in lines
+    changed = _config(data, tmp_path / "b", tiny_encoder)
+    changed.settings = {**TINY, "relations": {**TINY["relations"], "lr": 3e-4}}  # new settings: retrain downstream
+    redo = build(changed, echo=lambda _: None)
+    assert redo["steps"] == {"ner": "cached", "relations": "ran", "mine": "ran", "network": "ran"}
+
+
+def test_build_refuses_a_folder_without_the_corpus(tmp_path: Path) -> None:
+    with pytest.raises(RelnetError, match="no such split folder"):
+        build(BuildConfig(data=str(tmp_path), out=str(tmp_path / "b")))
+    with pytest.raises(RelnetError, match="unknown profile"):
+        BuildConfig(profile="huge")
+
+
+def test_serve_uses_the_default_registered_model(
+    data: Path, tmp_path: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda web_app, **kw: served.append(web_app))
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2 and "none registered: build one with `relnet build`" in result.output
+    built = build(_config(data, tmp_path / "b", tiny_encoder), echo=lambda _: None)
+    result = CliRunner().invoke(app, ["serve", "--backend", "fp32"])
+    assert result.exit_code == 0, result.output
+    assert f"model {built['models']['relations']}, tagger transformer {built['models']['ner']}" in result.output
+    assert len(served) == 1
+    listed = CliRunner().invoke(app, ["models", "list"]).output
+    assert listed.startswith("* fast ") and built["models"]["relations"] in listed
