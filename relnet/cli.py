@@ -565,6 +565,12 @@ def score(
 def export(
     model: Annotated[Path, typer.Argument(help="a relation model folder (…/best) or an NER model folder")],
     int8: Annotated[bool, typer.Option(help="also write the int8-quantised graph")] = True,
+    int8_exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="keep nodes whose name contains this in fp32 when quantising (repeat; e.g. head, output.dense)"
+        ),
+    ] = None,
 ) -> None:
     """Export a model folder to ONNX (MODEL/onnx/model.onnx, and model.int8.onnx); `--backend onnx|int8` then
     loads them (and exports on first use where this was not run)."""
@@ -575,7 +581,8 @@ def export(
 
     load = TransformerTagger.load if (model / NER_META).is_file() else RelationClassifier.load
     for backend in ("onnx", "int8") if int8 else ("onnx",):
-        loaded = load(model, backend=backend)
+        loaded = load(model)
+        loaded.use_backend(backend, int8_exclude=tuple(int8_exclude or ()))
         typer.echo(f"{backend}: {loaded.runner.path}")  # type: ignore[union-attr]
 
 

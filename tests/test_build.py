@@ -95,3 +95,23 @@ def test_serve_uses_the_default_registered_model(
     assert len(served) == 1
     listed = CliRunner().invoke(app, ["models", "list"]).output
     assert listed.startswith("* fast ") and built["models"]["relations"] in listed
+
+
+def test_build_page_renders_in_a_browser(data: Path, tmp_path: Path, tiny_encoder: Path) -> None:
+    """The page `relnet build` writes, opened from disk in headless Chromium: it draws and reports no script error."""
+    chromium = Path("/usr/bin/chromium")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not chromium.is_file():
+        pytest.skip(f"{chromium} is absent (apt-get install chromium)")
+    built = build(_config(data, tmp_path / "b", tiny_encoder), echo=lambda _: None)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=["--no-sandbox"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        page.goto(Path(built["html"]).resolve().as_uri())
+        playwright.expect(page.locator("canvas").first).to_be_visible()
+        text = page.inner_text("body")
+        browser.close()
+    assert errors == [] and "entities" in text

@@ -255,7 +255,9 @@ class TransformerTagger:
     def backend(self) -> str:
         return self.runner.backend if self.runner is not None else "fp32"
 
-    def use_backend(self, backend: str = "auto", threads: int = 0) -> TransformerTagger:
+    def use_backend(
+        self, backend: str = "auto", threads: int = 0, int8_exclude: tuple[str, ...] | None = None
+    ) -> TransformerTagger:
         """Tag on ``backend`` (see `relnet.model.backends`); returns ``self``. ONNX needs a loaded folder."""
         backend = resolve_backend(backend)
         if backend in ("onnx", "int8"):
@@ -263,7 +265,7 @@ class TransformerTagger:
                 raise RelnetError("ONNX backends need a saved NER model: save it and load it from its folder")
             spec = OnnxSpec(("input_ids", "attention_mask"), ("input_ids", "attention_mask"), "logits", True)
             path = onnx_graph(self.folder, backend, lambda: _Logits(self.model), self._export_example, spec,
-                              ("model.safetensors", "config.json"))  # fmt: skip
+                              ("model.safetensors", "config.json"), int8_exclude)  # fmt: skip
             self.runner = OnnxRunner(path, backend, threads)
         else:
             self.runner = None if backend == "fp32" else TorchRunner(self._logits, backend)

@@ -20,11 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
 from relnet.data import Deletion, Document
 from relnet.errors import RelnetError
 from relnet.mentions import Tagger, tag_all
+from relnet.progress import progress as progress_bar
 from relnet.relations.extract import Classifier, extract_relations_batch
 from relnet.store.sqlite import RelationStore, revision
 
@@ -102,7 +101,7 @@ def mine(
         },
     )
     total = len(docs) if isinstance(docs, Sequence) else None
-    bar = tqdm(total=total, desc="mine", unit="doc", disable=not progress)
+    bar = progress_bar(total=total, desc="mine", unit="doc", disable=not progress)
     pending: list[Document] = []  # read, not yet looked up in the store
     batch: dict[str, Document] = {}  # to mine, by id (a repeated id keeps its newest version)
     from_store: set[str] = set()  # ids in ``batch`` read back with their stored mentions: not tagged again

@@ -190,6 +190,7 @@ def quantize_int8(fp32_path: Path, int8_path: Path, exclude: tuple[str, ...] = (
 
     nodes = [n.name for n in onnx.load(str(fp32_path), load_external_data=False).graph.node]
     skip = [n for n in nodes if any(x in n for x in exclude)]
+    skip += [f"{n}_MatMul" for n in skip]  # the quantiser first rewrites a Gemm into MatMul + Add under this name
     tmp = int8_path.with_suffix(".tmp")
     quantize_dynamic(
         str(fp32_path), str(tmp), per_channel=True, weight_type=QuantType.QInt8,
@@ -206,12 +207,13 @@ def onnx_graph(
     example: Callable[[], Batch],
     spec: OnnxSpec,
     digest_files: tuple[str, ...],
-    int8_exclude: tuple[str, ...] = (),
+    int8_exclude: tuple[str, ...] | None = None,
 ) -> Path:
     """The ONNX graph of a model folder for ``backend`` (``onnx`` or ``int8``), exported on first use.
 
     Graphs live in ``FOLDER/onnx/`` with ``export.json`` naming the weights' hash; changed weights mean a new
-    export. A read-only model folder exports into the temp folder instead (keyed by the same hash).
+    export. ``int8_exclude``: node-name substrings kept in fp32 when quantising (None: as the folder was last
+    quantised). A read-only model folder exports into the temp folder instead (keyed by the same hash).
     """
     digest = weights_digest(folder, digest_files)
     target = Path(folder) / ONNX_DIR
@@ -226,6 +228,8 @@ def onnx_graph(
         int8.unlink(missing_ok=True)
         current = {"weights": digest, "opset": OPSET, "torch": torch.__version__}
         record.write_text(json.dumps(current, indent=2))
+    if int8_exclude is None:  # keep the folder's choice (`relnet export --int8-exclude`), else quantise everything
+        int8_exclude = tuple(current.get("int8_exclude", ()))
     if backend == "int8" and (not int8.is_file() or current.get("int8_exclude") != list(int8_exclude)):
         log.info("quantising %s to int8", fp32)
         quantize_int8(fp32, int8, int8_exclude)

@@ -45,7 +45,9 @@ class RelationClassifier(nn.Module):
     def backend(self) -> str:
         return self.runner.backend if self.runner is not None else "fp32"
 
-    def use_backend(self, backend: str = "auto", threads: int = 0) -> RelationClassifier:
+    def use_backend(
+        self, backend: str = "auto", threads: int = 0, int8_exclude: tuple[str, ...] | None = None
+    ) -> RelationClassifier:
         """Run `predict`/`predict_proba` on ``backend`` (see `relnet.model.backends`); returns ``self``.
 
         ONNX backends need a model loaded from a folder (the graph is exported there on first use).
@@ -57,7 +59,7 @@ class RelationClassifier(nn.Module):
             path = onnx_graph(
                 self.folder, backend, lambda: self, self._export_example,
                 OnnxSpec(("input_ids", "attention_mask", "head_index", "tail_index"), ("input_ids", "attention_mask")),
-                (MODEL_FILE, ENCODER_CONFIG),
+                (MODEL_FILE, ENCODER_CONFIG), int8_exclude,
             )  # fmt: skip
             self.runner = OnnxRunner(path, backend, threads)
         else:

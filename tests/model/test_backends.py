@@ -132,3 +132,24 @@ def test_backends_onnx_needs_a_saved_model(tiny_encoder: Path) -> None:
     model = RelationClassifier(PairEncoder.from_pretrained(str(tiny_encoder), "tokens", 64), ["false", "CPR:3"])
     with pytest.raises(RelnetError, match="ONNX backends need a saved model"):
         model.use_backend("onnx")
+
+
+def test_backends_export_keeps_chosen_layers_in_fp32(memorised: Path, split_dir: Path, tmp_path: Path) -> None:
+    import json
+
+    import onnx
+    from typer.testing import CliRunner
+
+    from relnet.cli import app
+
+    _trained(memorised, split_dir, tmp_path / "m")
+    result = CliRunner().invoke(app, ["export", str(tmp_path / "m"), "--int8-exclude", "head"])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "m/onnx/export.json").read_text())
+    assert record["int8_exclude"] == ["head"]
+    graph = onnx.load(str(tmp_path / "m/onnx/model.int8.onnx"))
+    ops = {n.name: n.op_type for n in graph.graph.node}
+    assert any(op in ("MatMulInteger", "DynamicQuantizeLinear") for op in ops.values())  # the encoder is int8
+    assert all("Integer" not in op for name, op in ops.items() if "head" in name)  # the head is not
+    RelationClassifier.load(tmp_path / "m", "int8")  # loading keeps the folder's choice: no new quantisation
+    assert json.loads((tmp_path / "m/onnx/export.json").read_text())["int8_exclude"] == ["head"]
