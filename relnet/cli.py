@@ -47,7 +47,8 @@ BackendOpt = Annotated[
     str,
     typer.Option(
         help="auto | fp32 | bf16 (autocast) | onnx (ONNX Runtime) | int8 (ONNX Runtime, quantised); auto = the "
-        "fastest measured on this CPU within 0.005 F1 of fp32 (bf16 with AMX, else onnx)"
+        "fastest measured within 0.005 F1 of fp32, per model: relations bf16 on CPUs with AVX-512 BF16/AMX, else "
+        "onnx; NER int8 on CPUs with VNNI/AMX"
     ),
 ]
 

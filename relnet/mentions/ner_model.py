@@ -259,7 +259,7 @@ class TransformerTagger:
         self, backend: str = "auto", threads: int = 0, int8_exclude: tuple[str, ...] | None = None
     ) -> TransformerTagger:
         """Tag on ``backend`` (see `relnet.model.backends`); returns ``self``. ONNX needs a loaded folder."""
-        backend = resolve_backend(backend)
+        backend = resolve_backend(backend, kind="ner")
         if backend in ("onnx", "int8"):
             if self.folder is None:
                 raise RelnetError("ONNX backends need a saved NER model: save it and load it from its folder")

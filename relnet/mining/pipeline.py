@@ -227,8 +227,8 @@ def mine_files(
     # the first batch is read before the models load: an input that is wrong from the start fails at once
     head = list(itertools.islice(docs, batch_docs))
     docs = itertools.chain(head, docs)
+    ner_backend = resolve_backend(ner_backend or backend, kind="ner")  # auto: each model's measured best
     backend = resolve_backend(backend)
-    ner_backend = resolve_backend(ner_backend or backend)
     ner = (
         get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_model, snap_words=snap_words, backend=ner_backend)
         if tagger

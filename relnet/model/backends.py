@@ -51,17 +51,22 @@ def set_threads(threads: int = 0) -> int:
 
 
 # -- choosing ----------------------------------------------------------------------------------
-def resolve_backend(name: str, cpu: CpuInfo | None = None) -> str:
-    """``auto`` → the measured choice for this CPU; an unrunnable backend → ``fp32`` with a notice.
+def resolve_backend(name: str, cpu: CpuInfo | None = None, kind: str = "relations") -> str:
+    """``auto`` → the measured choice for this CPU and model ``kind`` (``relations`` or ``ner``); an unrunnable
+    backend → ``fp32`` with a notice.
 
-    Measured (docs/results.md §11): on AMX CPUs bf16 autocast is the fastest within 0.005 F1; elsewhere
-    ONNX Runtime fp32 (int8 is faster still but loses more than 0.005 F1, so it stays an explicit choice).
+    Measured (docs/results.md §11, AMD EPYC with AVX-512 BF16 and VNNI): relations — bf16 autocast 1.75× at
+    −0.0007 official F1, ONNX int8 2.5× but −0.006 (over the 0.005 budget), ONNX fp32 1.1× at ±0; NER — ONNX int8
+    2.7× at −0.0005 strict F1, bf16 1.45×. So: relations → bf16 where the CPU has native bf16, else ONNX fp32;
+    NER → int8 where the CPU has int8 dot products (VNNI/AMX), else as for relations.
     """
     if name not in BACKENDS:
         raise RelnetError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
     cpu = cpu or cpu_info()
     if name == "auto":
-        if cpu.amx and torch.backends.mkldnn.is_available():
+        if kind == "ner" and cpu.int8_dot and onnx_available():
+            return "int8"
+        if cpu.native_bf16 and torch.backends.mkldnn.is_available():
             return "bf16"
         return "onnx" if onnx_available() else "fp32"
     if name == "bf16" and not (cpu.native_bf16 and torch.backends.mkldnn.is_available()):
@@ -192,10 +197,16 @@ def quantize_int8(fp32_path: Path, int8_path: Path, exclude: tuple[str, ...] = (
     skip = [n for n in nodes if any(x in n for x in exclude)]
     skip += [f"{n}_MatMul" for n in skip]  # the quantiser first rewrites a Gemm into MatMul + Add under this name
     tmp = int8_path.with_suffix(".tmp")
-    quantize_dynamic(
-        str(fp32_path), str(tmp), per_channel=True, weight_type=QuantType.QInt8,
-        op_types_to_quantize=["MatMul", "Gemm"], nodes_to_exclude=skip,
-    )  # fmt: skip
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.WARNING))  # the quantiser logs every tensor at INFO
+    try:
+        quantize_dynamic(
+            str(fp32_path), str(tmp), per_channel=True, weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul", "Gemm"], nodes_to_exclude=skip,
+        )  # fmt: skip
+    finally:
+        root.setLevel(level)
     tmp.replace(int8_path)
     return int8_path
 
