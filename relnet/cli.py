@@ -47,8 +47,7 @@ BackendOpt = Annotated[
     str,
     typer.Option(
         help="auto | fp32 | bf16 (autocast) | onnx (ONNX Runtime) | int8 (ONNX Runtime, quantised); auto = the "
-        "fastest measured within 0.005 F1 of fp32, per model: relations bf16 on CPUs with AVX-512 BF16/AMX, else "
-        "onnx; NER int8 on CPUs with VNNI/AMX"
+        "fastest measured within 0.005 F1 of fp32: bf16 on CPUs with AVX-512 BF16 or AMX, else onnx"
     ),
 ]
 

@@ -56,16 +56,15 @@ def resolve_backend(name: str, cpu: CpuInfo | None = None, kind: str = "relation
     backend → ``fp32`` with a notice.
 
     Measured (docs/results.md §11, AMD EPYC with AVX-512 BF16 and VNNI): relations — bf16 autocast 1.75× at
-    −0.0007 official F1, ONNX int8 2.5× but −0.006 (over the 0.005 budget), ONNX fp32 1.1× at ±0; NER — ONNX int8
-    2.7× at −0.0005 strict F1, bf16 1.45×. So: relations → bf16 where the CPU has native bf16, else ONNX fp32;
-    NER → int8 where the CPU has int8 dot products (VNNI/AMX), else as for relations.
+    −0.0007 official F1, ONNX int8 2.5× but −0.006 (over the 0.005 budget), ONNX fp32 1.1× at ±0; NER alone — ONNX
+    int8 2.7× at −0.0005 strict F1, bf16 1.45×; but mining with an int8 tagger lost 0.005 end to end (bf16: −0.001)
+    at no gain in abstracts/s. So both models: bf16 where the CPU has native bf16, else ONNX fp32 (``kind`` is kept
+    for per-model choices as more CPUs are measured).
     """
     if name not in BACKENDS:
         raise RelnetError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
     cpu = cpu or cpu_info()
     if name == "auto":
-        if kind == "ner" and cpu.int8_dot and onnx_available():
-            return "int8"
         if cpu.native_bf16 and torch.backends.mkldnn.is_available():
             return "bf16"
         return "onnx" if onnx_available() else "fp32"
