@@ -181,12 +181,13 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
     mined = run("mine", mine_step)
 
     def network_step(resume: bool) -> dict[str, Any]:
-        from relnet.network.api import html, summary
+        from relnet.network.api import fitting_min_evidence, html, summary
 
         text = summary(mined["store"])
         (out / "summary.txt").write_text(text + "\n")
-        page = html(mined["store"], out / "network.html")
-        return {"summary": str(out / "summary.txt"), "html": str(page)}
+        min_evidence = fitting_min_evidence(mined["store"])  # a large input: the page shows the best-supported edges
+        page = html(mined["store"], out / "network.html", min_evidence=min_evidence)
+        return {"summary": str(out / "summary.txt"), "html": str(page), "html_min_evidence": min_evidence}
 
     network = run("network", network_step)
     name = config.name or config.profile

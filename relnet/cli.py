@@ -50,6 +50,9 @@ BackendOpt = Annotated[
         "fastest measured within 0.005 F1 of fp32: bf16 on CPUs with AVX-512 BF16 or AMX, else onnx"
     ),
 ]
+AllowOverlapOpt = Annotated[
+    bool, typer.Option(help="score a split that shares documents with the model's training data (noted in the report)")
+]
 
 
 def _setup_logging(verbose: bool = False) -> None:
@@ -164,12 +167,13 @@ def evaluate(
         float | None, typer.Option(help="fraction of negatives the model was trained on (prior correction)")
     ] = None,
     backend: BackendOpt = "auto",
+    allow_overlap: AllowOverlapOpt = False,
 ) -> None:
     """Score a trained model on a split: per-class and micro/macro F1, and the official score."""
     _setup_logging()
     from relnet.workflows.evaluate import evaluate_split
 
-    text = evaluate_split(model, split, output, batch_size, negative_keep, backend)
+    text = evaluate_split(model, split, output, batch_size, negative_keep, backend, allow_overlap)
     typer.echo(text)
 
 
@@ -180,12 +184,13 @@ def predict(
     output: Annotated[Path, typer.Option(help="official-format TSV of predictions")] = Path("runs/predictions.tsv"),
     batch_size: int = 64,
     backend: BackendOpt = "auto",
+    allow_overlap: AllowOverlapOpt = False,
 ) -> None:
     """Predict every candidate pair of a split; write the BioCreative VI format (PMID, CPR, Arg1, Arg2)."""
     _setup_logging()
     from relnet.workflows.evaluate import predict_split
 
-    n = predict_split(model, split, output, batch_size, backend)
+    n = predict_split(model, split, output, batch_size, backend, allow_overlap)
     typer.echo(f"{n} relations → {output} (and {output.with_suffix('.jsonl')})")
 
 
@@ -195,15 +200,16 @@ def evaluate_mining(
     split: Annotated[Path, typer.Argument(help="the ChemProt split folder with its gold standard")],
     output: Annotated[Path | None, typer.Option(help="write the score as JSON here")] = None,
     relations_model: Annotated[
-        str | None, typer.Option(help="the model to score, where several mined into the store (as listed)")
+        str | None, typer.Option(help="the model to score, where several mined into the store: its id or its folder")
     ] = None,
+    allow_overlap: AllowOverlapOpt = False,
 ) -> None:
     """Official document-level score of mined relations (predicted or gold mentions) against a split."""
     _setup_logging()
     from relnet.evaluation.official import format_ratio
     from relnet.workflows.mining_score import score_store
 
-    result, counts = score_store(store, split, relations_model)
+    result, counts = score_store(store, split, relations_model, allow_overlap=allow_overlap)
     payload = {**result.to_json(), **counts}
     if output:
         output.write_text(json.dumps(payload, indent=2))
@@ -288,24 +294,28 @@ MinConfidenceOpt = Annotated[float, typer.Option(help="drop relations scored bel
 
 @app.command()
 def mine(
-    input_path: Annotated[
-        Path,
+    inputs: Annotated[
+        list[Path],
         typer.Argument(
-            metavar="INPUT",
-            help="text, PubTator, BioC, MEDLINE/PubMed XML or PMC JATS file (.gz/.bz2 too), a folder of MEDLINE or "
-            "JATS files, a PMC OA .tar.gz, or a split folder; read as a stream",
+            metavar="INPUT…",
+            help="text, PubTator, BioC, MEDLINE/PubMed XML, PMC JATS or abstracts TSV files (.gz/.bz2 too), folders of "
+            "MEDLINE, JATS or TSV files, a PMC OA .tar.gz, or a split folder; read as a stream, in order",
         ),
     ],
-    store: Annotated[Path, typer.Option(help="the SQLite store to create or extend")],
+    store: Annotated[
+        Path | None, typer.Option(help="the SQLite store to create or extend (with --engine ray: imported into)")
+    ] = None,
     model: Annotated[
         str | None, typer.Option(help="a model folder (…/best) or a registered name; default: the default model")
     ] = None,
     input_format: Annotated[
-        str, typer.Option("--format", help="auto | text | pubtator | bioc | chemprot | medline | jats")
+        str, typer.Option("--format", help="auto | text | pubtator | bioc | chemprot | medline | jats | tsv")
     ] = "auto",
     tagger: Annotated[str | None, typer.Option(help="NER backend: lexicon | transformer")] = None,
     lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
-    ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
+    ner_model: Annotated[
+        str | None, typer.Option(help="NER model folder (or registered name) for --tagger transformer")
+    ] = None,
     use_gold_mentions: Annotated[
         bool, typer.Option(help="with --tagger, keep the input's own mentions (the tagger fills in the rest)")
     ] = False,
@@ -317,21 +327,55 @@ def mine(
     layout: Annotated[
         str, typer.Option(help="plain text: blocks (documents separated by blank lines) | lines (one per line)")
     ] = "blocks",
+    engine: Annotated[
+        str, typer.Option(help="single (this process) | ray (a Ray cluster; see docs/scale.md)")
+    ] = "single",
+    address: Annotated[
+        str | None, typer.Option(help="--engine ray: the cluster to join (default: RAY_ADDRESS, else a local Ray)")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="--engine ray: actors, each with the models loaded once")] = 2,
+    threads: Annotated[int, typer.Option(help="--engine ray: threads (CPUs) per actor")] = 1,
+    output: Annotated[
+        Path | None, typer.Option(help="--engine ray: the folder of Parquet shards (default: STORE.shards)")
+    ] = None,
+    shard_docs: Annotated[int, typer.Option(help="--engine ray: documents per shard (0: a shard per input file)")] = 0,
 ) -> None:
-    """Find chemical–gene relations in INPUT and add them to --store (rerun to resume)."""
+    """Find chemical–gene relations in INPUT… and add them to --store (rerun to resume); --engine ray mines on a
+    Ray cluster into Parquet shards and imports them."""
     _setup_logging()
     from relnet import registry
-    from relnet.mining.pipeline import mine_files
 
     model_dir = registry.resolve(model)
-    if ner_model is not None:
-        ner_model = registry.resolve(ner_model, "ner")
-    summary = mine_files(
-        input_path, model_dir, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_model,
-        use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size, backend=backend,
-        ner_backend=ner_backend, snap_words=snap_words, layout=layout,
+    ner_dir = registry.resolve(ner_model, "ner") if ner_model is not None else None
+    if engine not in ("single", "ray"):
+        raise RelnetError(f"unknown engine {engine!r}; choose single or ray")
+    if engine == "single":
+        from relnet.mining.pipeline import mine_files
+
+        if store is None:
+            raise RelnetError("--store is required: the SQLite file to mine into")
+        summary = mine_files(
+            inputs, model_dir, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_dir,
+            use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size, backend=backend,
+            ner_backend=ner_backend, snap_words=snap_words, layout=layout,
+        )  # fmt: skip
+        typer.echo(summary.format())
+        return
+    from relnet.mining.ray_engine import mine_ray
+    from relnet.store.parquet import import_shards
+
+    if output is None and store is None:
+        raise RelnetError("--engine ray needs --output (the shard folder) or --store (shards beside it)")
+    out = output if output is not None else store.with_name(store.name + ".shards")  # type: ignore[union-attr]
+    result = mine_ray(
+        inputs, out, model_dir, input_format, layout, tagger, lexicon_from, ner_dir, use_gold_mentions, backend,
+        ner_backend, snap_words, batch_docs, batch_size, shard_docs, workers, threads, address,
     )  # fmt: skip
-    typer.echo(summary.format())
+    typer.echo(result.format())
+    typer.echo(f"shards     {out}")
+    if store is not None:
+        typer.echo(import_shards(out, store).format())
+        typer.echo(f"store      {store}")
 
 
 @network_app.command("summary")
@@ -386,15 +430,23 @@ def network_html(
     types: TypesOpt = None,
     min_evidence: MinEvidenceOpt = 1,
     min_confidence: MinConfidenceOpt = 0.0,
+    around: Annotated[str | None, typer.Option(help="draw the neighbourhood of this entity only")] = None,
+    hops: Annotated[int, typer.Option(help="with --around: edges away from the entity")] = 1,
+    max_edges: Annotated[
+        int, typer.Option(help="refuse a larger graph, naming the filter that would do (0: no limit)")
+    ] = 3000,
 ) -> None:
     """Write the network as one standalone HTML page (works offline)."""
     from relnet.network.api import html
 
-    path = html(store, out, types=types, min_evidence=min_evidence, min_confidence=min_confidence)
+    path = html(
+        store, out, around=around, hops=hops, max_edges=max_edges, types=types, min_evidence=min_evidence,
+        min_confidence=min_confidence,
+    )  # fmt: skip
     typer.echo(f"network view → {path}")
 
 
-store_app = typer.Typer(help="Export what a mined relation store holds.", no_args_is_help=True)
+store_app = typer.Typer(help="Export what a mined relation store holds; import distributed runs.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
 
 
@@ -412,6 +464,18 @@ def store_export(
 
     n = export_store(store, out, export_format, relations_model)
     typer.echo(f"{n} documents → {out}")
+
+
+@store_app.command("import")
+def store_import(
+    shards: Annotated[Path, typer.Argument(help="the output folder of `relnet mine --engine ray`")],
+    store: Annotated[Path, typer.Option(help="the SQLite store to create or extend")],
+) -> None:
+    """Merge the Parquet shards of a distributed run into a store (idempotent: shards merged before are skipped)."""
+    _setup_logging()
+    from relnet.store.parquet import import_shards
+
+    typer.echo(import_shards(shards, store).format())
 
 
 # -- synth -----------------------------------------------------------------------------------

@@ -48,6 +48,15 @@ def test_cli_train_evaluate_predict(tmp_path: Path, split_dir: Path, dev_dir: Pa
     tsv = [tuple(line.split("\t")) for line in (tmp_path / "p.tsv").read_text().splitlines()]
     assert tsv == positives and official["tp"] + official["fp"] == len(tsv)
     assert f"{len(tsv)} relations → {tmp_path / 'p.tsv'}" in result.output
+    # the model records what it learnt from: scoring it on its own training split is refused, or noted
+    assert json.loads((out / "best" / "relnet_model.json").read_text())["trained_on"] == ["1001", "1002"]
+    for command in ("evaluate", "predict"):
+        result = runner.invoke(app, [command, str(out / "best"), str(split_dir), "--output", str(tmp_path / "t")])
+        assert result.exit_code == 2 and "2 of its 2 documents were in the model's training data" in result.output
+    result = runner.invoke(app, ["evaluate", str(out / "best"), str(split_dir), "--output", str(tmp_path / "t"),
+                                 "--allow-overlap"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "t" / "eval.json").read_text())["training_overlap_documents"] == 2
 
 
 def test_cli_corpus_stats(split_dir: Path) -> None:

@@ -4,8 +4,9 @@
 
 - a folder: a ChemProt or DrugProt split or one holding relnet's ``documents.jsonl`` (`relnet.corpus.read_documents`,
   read whole: these are small); else a folder of PMC ``.nxml`` files (``jats``) or of MEDLINE ``.xml(.gz)`` files
-  (``medline``, read in name order: baseline, then updates);
+  (``medline``, read in name order: baseline, then updates), or of abstracts ``.tsv`` files (``tsv``);
 - ``.nxml`` or a ``.tar(.gz)``/``.tgz`` archive: PMC JATS (`relnet.corpus.jats`); ``.jsonl``: relnet's documents;
+  ``.tsv``: abstracts as rows, PMID, title, abstract (with a source column first or not; `relnet.corpus.abstracts_tsv`);
 - XML (any suffix, gzip/bz2 or not) by its root element: ``PubmedArticleSet`` is MEDLINE/PubMed
   (`relnet.corpus.medline`), ``article``/``pmc-articleset`` JATS, ``collection`` BioC; ``.json`` is BioC JSON;
 - a file whose first line looks like ``PMID|t|…`` is PubTator; anything else is plain text, read in a ``layout``
@@ -17,6 +18,7 @@ PubMed-sized input costs no more memory than a small one. MEDLINE update files a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +27,9 @@ from relnet.corpus.streams import files_in, plain_name, sniff
 from relnet.data import Deletion, Document
 from relnet.errors import InputError
 
-FORMATS = ("auto", "text", "pubtator", "bioc", "chemprot", "medline", "jats")
+FORMATS = ("auto", "text", "pubtator", "bioc", "chemprot", "medline", "jats", "tsv")
+#: Formats whose folders are read file by file, in name order (and sharded by file by the Ray engine).
+FILE_FOLDERS = {"medline": (".xml", ".xml.gz"), "jats": (".nxml", ".nxml.gz"), "tsv": (".tsv", ".tsv.gz")}
 _ROOTS = {
     "collection": "bioc",
     "PubmedArticleSet": "medline",
@@ -49,7 +53,9 @@ def detect_format(path: str | Path) -> str:
     if name.endswith(ARCHIVES) or plain_name(name).endswith(".nxml"):
         return "jats"
     if name.endswith(".jsonl"):
-        return "chemprot"  # relnet's documents.jsonl, read by `read_documents`
+        return "chemprot"
+    if plain_name(name).endswith(".tsv"):
+        return "tsv"  # relnet's documents.jsonl, read by `read_documents`
     if plain_name(name).endswith(".json"):
         return "bioc"
     head = sniff(path)
@@ -68,8 +74,10 @@ def detect_format(path: str | Path) -> str:
 def _folder_format(folder: Path) -> str:
     from relnet.corpus.jsonl import DOCUMENTS_JSONL
 
-    if (folder / DOCUMENTS_JSONL).is_file() or any(folder.glob("*abstracts*.tsv")) or any(folder.glob("drugprot_*")):
+    if (folder / DOCUMENTS_JSONL).is_file() or any(folder.glob("*entities*.tsv")) or any(folder.glob("drugprot_*")):
         return "chemprot"
+    if files_in(folder, FILE_FOLDERS["tsv"]) and not any(folder.glob("*relations*.tsv")):
+        return "tsv"  # abstracts without annotations (the unlabeled corpus)
     if files_in(folder, (".nxml", ".nxml.gz")):
         return "jats"
     xml = files_in(folder, (".xml", ".xml.gz"))
@@ -111,4 +119,21 @@ def read_texts(path: str | Path, fmt: str = "auto", layout: str = "blocks") -> I
         from relnet.corpus.jats import read_jats
 
         return read_jats(path)
+    if fmt == "tsv":
+        from relnet.corpus.abstracts_tsv import read_abstracts_tsv
+
+        return itertools.chain.from_iterable(read_abstracts_tsv(f) for f in input_files(path, fmt))
     return read_plaintext(path, layout)
+
+
+def input_files(path: str | Path, fmt: str = "auto") -> list[Path]:
+    """The files ``path`` is read from, in reading order: a folder of MEDLINE, JATS or abstracts TSV files gives
+    its files, any other input itself (a split folder is one input). The Ray engine shards by these."""
+    path = Path(path)
+    fmt = detect_format(path) if fmt == "auto" else fmt
+    if path.is_dir() and fmt in FILE_FOLDERS:
+        files = files_in(path, FILE_FOLDERS[fmt])
+        if not files:
+            raise InputError(path, None, f"no {' or '.join(FILE_FOLDERS[fmt])} files in this folder")
+        return files
+    return [path]

@@ -42,7 +42,7 @@ def _lexicon(lexicon_from: str | Path | None = None, **_: Any) -> LexiconTagger:
 
 
 def _transformer(
-    ner_model: str | Path | None = None, snap_words: bool = True, backend: str = "fp32", **_: Any
+    ner_model: str | Path | None = None, snap_words: bool = True, backend: str = "fp32", threads: int = 0, **_: Any
 ) -> Tagger:
     if ner_model is None:
         raise RelnetError(
@@ -50,7 +50,7 @@ def _transformer(
         )
     from relnet.mentions.ner_model import TransformerTagger
 
-    return TransformerTagger.load(ner_model, snap_words, backend)
+    return TransformerTagger.load(ner_model, snap_words, backend, threads)
 
 
 TAGGERS: dict[str, Callable[..., Tagger]] = {"lexicon": _lexicon, "transformer": _transformer}

@@ -16,11 +16,11 @@ import itertools
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relnet.data import Deletion, Document
+from relnet.data import Deletion, Document, Relation
 from relnet.errors import RelnetError
 from relnet.mentions import Tagger, tag_all
 from relnet.progress import progress as progress_bar
@@ -30,7 +30,7 @@ from relnet.store.sqlite import RelationStore, revision
 log = logging.getLogger("relnet")
 
 #: Input formats that never bring their own mentions: mining them needs a tagger.
-UNANNOTATED = ("text", "medline", "jats")
+UNANNOTATED = ("text", "medline", "jats", "tsv")
 
 
 @dataclass
@@ -62,6 +62,24 @@ class MiningSummary:
             f"time       {self.seconds:.1f} s ({self.docs_per_second:.1f} documents/s)",
         ]
         return "\n".join(lines)
+
+
+def mine_batch(
+    docs: Sequence[Document],
+    tagger: Tagger | None,
+    classifier: Classifier,
+    batch_size: int = 64,
+    keep: set[str] | frozenset[str] = frozenset(),
+) -> tuple[list[Document], list[list[Relation]]]:
+    """One batch through the models: documents without mentions tagged (except the ids in ``keep``, read back from
+    a store), then every candidate pair classified in one call. What the single-process path and each Ray actor
+    run, so both give the same answers."""
+    docs_ = list(docs)
+    untagged = [not d.mentions and d.id not in keep for d in docs_]
+    if tagger is not None and any(untagged):
+        tagged = iter(tag_all(tagger, [d for d, todo in zip(docs_, untagged) if todo]))
+        docs_ = [next(tagged) if todo else d for d, todo in zip(docs_, untagged)]
+    return docs_, extract_relations_batch(docs_, classifier, batch_size)
 
 
 def mine(
@@ -132,12 +150,8 @@ def mine(
 
     def flush() -> None:
         docs_ = list(batch.values())
-        untagged = [not d.mentions and d.id not in from_store for d in docs_]
-        if tagger is not None and any(untagged):
-            tagged = iter(tag_all(tagger, [d for d, todo in zip(docs_, untagged) if todo]))
-            docs_ = [next(tagged) if todo else d for d, todo in zip(docs_, untagged)]
-        relations = extract_relations_batch(docs_, classifier, batch_size)
-        summary.replaced += store.add_batch(zip(docs_, relations), model_id=model_id) or 0
+        docs_, relations = mine_batch(docs_, tagger, classifier, batch_size, keep=from_store)
+        summary.replaced += store.add_batch(zip(docs_, relations), model_id=model_id, tagger_id=tagger_id) or 0
         for doc, rels in zip(docs_, relations):
             summary.documents += 1
             summary.mentions += len(doc.mentions)
@@ -183,8 +197,34 @@ def mine(
     return summary
 
 
+def read_inputs(
+    inputs: str | Path | Sequence[str | Path], fmt: str = "auto", layout: str = "blocks", tagged: bool = False
+) -> Iterator[Document | Deletion]:
+    """The documents of one or more inputs, one after the other, read lazily; an input that never has mentions
+    (plain text, MEDLINE, JATS, abstracts TSV) without a tagger (``tagged``) is an error now, not after the models
+    load."""
+    from relnet.corpus.texts import detect_format, read_texts
+
+    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    if not paths:
+        raise RelnetError("no input given")
+    for path in paths:
+        resolved = fmt if fmt != "auto" else detect_format(path)
+        if resolved == "text":
+            log.info("%s: read as plain text, layout %s", path, layout)
+        if not tagged and resolved in UNANNOTATED:
+            raise RelnetError(
+                f"{path}: no mentions in the input ({resolved}); choose a tagger (--tagger lexicon --lexicon-from …)"
+            )
+    return itertools.chain.from_iterable(read_texts(path, fmt, layout) for path in paths)
+
+
+def _name(inputs: str | Path | Sequence[str | Path]) -> str:
+    return str(inputs) if isinstance(inputs, str | Path) else ", ".join(map(str, inputs))
+
+
 def mine_files(
-    input_path: str | Path,
+    input_path: str | Path | Sequence[str | Path],
     model_dir: str | Path,
     store_path: str | Path,
     fmt: str = "auto",
@@ -200,56 +240,98 @@ def mine_files(
     snap_words: bool = True,
     layout: str = "blocks",
 ) -> MiningSummary:
-    """`mine` from paths: read the input, load the model and tagger, open (or create) the store.
+    """`mine` from paths: read the input (one path or several, in order), load the model and tagger, open (or
+    create) the store.
 
     ``layout`` is how plain text splits into documents: ``blocks`` (blank-line separated; a hard-wrapped
     abstract is one document) or ``lines`` (one per line); see `relnet.corpus.plaintext`.
 
     With a tagger, the input's own mentions are dropped unless ``use_gold_mentions`` (then the
     tagger only fills in documents without any); without one, the input's mentions are used.
-    ``backend`` runs both models (`relnet.model.backends`; ``ner_backend`` overrides it for the tagger). A
-    reduced-precision backend (bf16, int8) predicts slightly differently, so the store records it with the model's
-    id (``…/best+int8``) and the tagger's; ONNX fp32 agrees with PyTorch fp32 to 1e-5 and keeps the plain id.
+    ``backend`` runs both models (`relnet.model.backends`; ``ner_backend`` overrides it for the tagger); the store
+    records the models by content (`load_models`).
     """
-    from relnet.corpus.texts import detect_format, read_texts
-    from relnet.mentions import get_tagger
-    from relnet.model.backends import LOSSY, resolve_backend
-    from relnet.model.classifier import RelationClassifier
-
-    docs = read_texts(input_path, fmt, layout)  # an iterator: documents are read as mining goes
-    resolved = fmt if fmt != "auto" else detect_format(input_path)
-    if resolved == "text":
-        log.info("%s: read as plain text, layout %s", input_path, layout)
-    if tagger is None and resolved in UNANNOTATED:
-        raise RelnetError(
-            f"{input_path}: no mentions in the input ({resolved}); choose a tagger (--tagger lexicon --lexicon-from …)"
-        )
+    docs = read_inputs(input_path, fmt, layout, tagged=tagger is not None)  # read as mining goes
     # the first batch is read before the models load: an input that is wrong from the start fails at once
     head = list(itertools.islice(docs, batch_docs))
     docs = itertools.chain(head, docs)
+    models = load_models(model_dir, tagger, lexicon_from, ner_model, backend, ner_backend, snap_words)
+    if models.tagger is None and not any(isinstance(d, Document) and d.mentions for d in head):
+        raise RelnetError(
+            f"{_name(input_path)}: no mentions in the input (none in its first {len(head)} documents); choose a tagger "
+            "(--tagger lexicon --lexicon-from …)"
+        )
+    if models.tagger is not None and not use_gold_mentions:
+        docs = (d.with_annotations((), ()) if isinstance(d, Document) else d for d in docs)
+    with RelationStore(store_path) as store:
+        store.register_model(models.model_id, "relations", model_dir)
+        if models.tagger_path:
+            store.register_model(models.tagger_id, "tagger", models.tagger_path)
+        return mine(
+            docs, models.tagger, models.classifier, store, batch_docs, progress, batch_size,
+            model_id=models.model_id, tagger_id=models.tagger_id,
+        )  # fmt: skip
+
+
+@dataclass
+class Models:
+    """A mining run's models, loaded, and the ids the store knows them by (`relnet.model.identity`)."""
+
+    tagger: Tagger | None
+    classifier: Classifier
+    model_id: str
+    tagger_id: str
+    tagger_path: str = ""  # the NER model folder or lexicon split it was loaded from
+
+
+def load_models(
+    model_dir: str | Path,
+    tagger: str | None = None,
+    lexicon_from: str | Path | None = None,
+    ner_model: str | Path | None = None,
+    backend: str = "fp32",
+    ner_backend: str | None = None,
+    snap_words: bool = True,
+    threads: int = 0,
+) -> Models:
+    """Load the relation model and the tagger (``lexicon`` | ``transformer`` | None) on their backends; their ids
+    are content hashes, so the same model gives the same id from any folder or machine. A reduced-precision
+    backend (bf16, int8) predicts slightly differently: its id says so (``sha256:…+int8``); ONNX fp32 agrees with
+    PyTorch fp32 to 1e-5 and keeps the plain id. ``threads``: each model's intra-op pool (0: this process's cores;
+    a Ray actor is given its share)."""
+    from relnet.mentions import get_tagger
+    from relnet.model.backends import LOSSY, resolve_backend, set_threads
+    from relnet.model.classifier import RelationClassifier
+    from relnet.model.identity import model_id, weights_digest
+
+    if threads:
+        set_threads(threads)
+
     ner_backend = resolve_backend(ner_backend or backend, kind="ner")  # auto: each model's measured best
     backend = resolve_backend(backend)
     ner = (
-        get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_model, snap_words=snap_words, backend=ner_backend)
+        get_tagger(
+            tagger,
+            lexicon_from=lexicon_from,
+            ner_model=ner_model,
+            snap_words=snap_words,
+            backend=ner_backend,
+            threads=threads,
+        )
         if tagger
         else None
     )
     source = ner_model if tagger == "transformer" else lexicon_from
-    tagger_id = f"{tagger}:{Path(source).resolve()}" if tagger and source else (tagger or "")
+    tagger_id = tagger or ""
+    if tagger and source and Path(source).is_dir():
+        tagger_id = f"{tagger}:sha256:{weights_digest(source)}"
     if getattr(ner, "backend", "fp32") in LOSSY:
         tagger_id += f"+{ner.backend}"  # type: ignore[union-attr]
-    if ner is None and not any(isinstance(d, Document) and d.mentions for d in head):
-        raise RelnetError(
-            f"{input_path}: no mentions in the input (none in its first {len(head)} documents); choose a tagger "
-            "(--tagger lexicon --lexicon-from …)"
-        )
-    if ner is not None and not use_gold_mentions:
-        docs = (d.with_annotations((), ()) if isinstance(d, Document) else d for d in docs)
     classifier = RelationClassifier.load(model_dir, backend)
-    model_id = str(Path(model_dir).resolve())  # the same model from any working directory
-    if classifier.backend in LOSSY:
-        model_id += f"+{classifier.backend}"  # its predictions differ slightly: another model for the store
-    with RelationStore(store_path) as store:
-        return mine(
-            docs, ner, classifier, store, batch_docs, progress, batch_size, model_id=model_id, tagger_id=tagger_id
-        )
+    return Models(
+        ner,
+        classifier,
+        model_id(model_dir, classifier.backend),
+        tagger_id,
+        str(Path(source).resolve()) if source else "",
+    )

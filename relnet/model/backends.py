@@ -18,7 +18,6 @@ fp32 with a one-line notice, never an error.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import tempfile
@@ -32,6 +31,7 @@ from torch import nn
 
 from relnet.errors import RelnetError
 from relnet.model.hardware import BACKENDS, LOSSY, PRECISIONS, CpuInfo, cores, cpu_info, onnx_available
+from relnet.model.identity import weights_digest
 
 log = logging.getLogger("relnet")
 
@@ -150,19 +150,6 @@ class OnnxSpec:
     sequence_inputs: tuple[str, ...]
     output: str = "logits"
     output_has_sequence: bool = False
-
-
-def weights_digest(folder: str | Path, files: tuple[str, ...]) -> str:
-    """A content hash of a model folder's weight and config files (what an exported graph was made from)."""
-    h = hashlib.sha256()
-    for name in files:
-        path = Path(folder) / name
-        if path.is_file():
-            h.update(name.encode())
-            with path.open("rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    h.update(block)
-    return h.hexdigest()[:16]
 
 
 def export_onnx(module: nn.Module, example: Batch, spec: OnnxSpec, path: Path) -> Path:

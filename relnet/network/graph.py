@@ -30,16 +30,17 @@ def build_graph(
     types: Iterable[str] | None = None,
     min_evidence: int = 1,
     min_confidence: float = 0.0,
+    entities: Iterable[str] | None = None,
 ) -> nx.MultiDiGraph:
     """The network of ``source``'s relations.
 
     ``types`` keeps relations whose label or CPR group is listed; ``min_confidence`` drops
     relations scored below it (gold relations have no score and stay); ``min_evidence`` drops
-    edges read from fewer sentences.
+    edges read from fewer sentences; ``entities`` (a store only) keeps edges between these entity keys.
     """
     types = None if types is None else set(types)
     if isinstance(source, RelationStore):
-        rows = source.evidence(types, min_confidence)
+        rows = source.evidence(types, min_confidence, entities=entities)
         mention_counts: dict[str, int] | None = source.mention_counts()
     else:
         rows = [
@@ -109,14 +110,34 @@ def _sentence(r: Evidence) -> SentenceData:
 
 def find_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
     """Nodes named ``name`` (by key, by grouping key of either kind, or by display name)."""
+    return match_entities(((n, d["name"], d["kind"]) for n, d in graph.nodes(data=True)), name)
+
+
+def match_entities(entities: Iterable[tuple[str, str, str]], name: str) -> list[str]:
+    """Keys of the ``(key, name, kind)`` entities called ``name`` (by key, by grouping key of either kind, or by
+    display name); none: an error suggesting close names."""
     wanted = {name, entity_key(name, CHEMICAL), entity_key(name, GENE)}
-    hits = [n for n, d in graph.nodes(data=True) if n in wanted or entity_key(d["name"], d["kind"]) in wanted]
+    entities = list(entities)
+    hits = [key for key, n, kind in entities if key in wanted or entity_key(n, kind) in wanted]
     if not hits:
-        names = [d["name"] for _, d in graph.nodes(data=True)]
-        close = difflib.get_close_matches(name, names, n=5)
+        close = difflib.get_close_matches(name, sorted({n for _, n, _ in entities}), n=5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise RelnetError(f"no entity named {name!r} in the network{hint}")
     return hits
+
+
+def within_hops(pairs: Iterable[tuple[str, str]], start: Iterable[str], hops: int) -> set[str]:
+    """The nodes within ``hops`` edges (either direction) of ``start``, over edge ``pairs``."""
+    adjacent: dict[str, set[str]] = {}
+    for u, v in pairs:
+        adjacent.setdefault(u, set()).add(v)
+        adjacent.setdefault(v, set()).add(u)
+    seen = set(start)
+    frontier = set(seen)
+    for _ in range(hops):
+        frontier = {w for n in frontier for w in adjacent.get(n, ())} - seen
+        seen |= frontier
+    return seen
 
 
 def neighbourhood(graph: nx.MultiDiGraph, name: str, hops: int = 1) -> nx.MultiDiGraph:
@@ -137,19 +158,36 @@ class Hub:
 
 def hubs(graph: nx.MultiDiGraph, k: int = 10) -> tuple[list[Hub], list[Hub]]:
     """The ``k`` most-targeted genes (distinct chemicals) and most promiscuous chemicals (distinct genes)."""
+    entities = {n: (d["name"], d["kind"]) for n, d in graph.nodes(data=True)}
+    return rank_hubs(((u, v) for u, v in graph.edges()), entities, k)
 
-    def top(kind: str, partners) -> list[Hub]:
-        ranked = [Hub(n, d["name"], len(set(partners(n)))) for n, d in graph.nodes(data=True) if d["kind"] == kind]
+
+def rank_hubs(
+    pairs: Iterable[tuple[str, str]], entities: dict[str, tuple[str, str]], k: int = 10
+) -> tuple[list[Hub], list[Hub]]:
+    """`hubs` from chemical → gene key ``pairs`` and ``entities`` (key → (name, kind)), without a graph."""
+    partners: dict[str, set[str]] = {}
+    for u, v in pairs:
+        partners.setdefault(u, set()).add(v)
+        partners.setdefault(v, set()).add(u)
+
+    def top(kind: str) -> list[Hub]:
+        ranked = [Hub(n, entities[n][0], len(p)) for n, p in partners.items() if entities[n][1] == kind]
         return sorted(ranked, key=lambda h: (-h.partners, h.name))[:k]
 
-    return top(GENE, graph.predecessors), top(CHEMICAL, graph.successors)
+    return top(GENE), top(CHEMICAL)
 
 
 def communities(graph: nx.MultiDiGraph) -> list[set[str]]:
     """Greedy-modularity communities of the undirected projection (edges weighted by evidence), largest first."""
+    return weighted_communities(graph.nodes, ((u, v, ev) for u, v, ev in graph.edges(data="evidence")))
+
+
+def weighted_communities(nodes: Iterable[str], edges: Iterable[tuple[str, str, int]]) -> list[set[str]]:
+    """`communities` from nodes and ``(u, v, evidence)`` edges, without a graph of sentences."""
     simple = nx.Graph()
-    simple.add_nodes_from(graph)
-    for u, v, ev in graph.edges(data="evidence"):
+    simple.add_nodes_from(nodes)
+    for u, v, ev in edges:
         w = simple.get_edge_data(u, v, {"weight": 0})["weight"]
         simple.add_edge(u, v, weight=w + ev)
     if simple.number_of_edges() == 0:

@@ -18,7 +18,7 @@ def export_store(store: str | Path, out: str | Path, fmt: str, model_id: str | N
     if fmt not in WRITE_FORMATS:
         raise RelnetError(f"unknown format {fmt!r}; choose one of {', '.join(WRITE_FORMATS)}")
     with RelationStore(store, read_only=True) as s:
-        if model_id is not None and model_id not in s.models():
-            raise RelnetError(f"{store}: no relations of model {model_id!r}; the store holds {', '.join(s.models())}")
+        if model_id is not None:
+            model_id = s.find_model(model_id)  # an id, or the model's folder
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         return write_documents(s.documents(model_id), out, fmt)

@@ -8,10 +8,12 @@ Reads return `Evidence` for the network and views.
 
 Tables: ``documents(id, text, source)``, ``mentions(doc_id, id, start, end, text, kind, entity_key, concept,
 surface_key, short_key, long_key, long_form)``, ``entities(key, name, kind)``, ``relations(doc_id, arg1, arg2,
-label, grp, score, model_id, sentence_start, sentence_end)``, ``mined(doc_id, model_id)``,
-``runs(id, started, models, params)``; documents also keep their metadata (``journal, year, version, revised,
-meta``: `Document.meta` as JSON) and ``mesh(doc_id, ui, name)`` their MeSH headings. A newer version of a
-document (`revision`) replaces the stored one; `delete_documents` removes documents a source withdrew.
+label, grp, score, model_id, sentence_start, sentence_end, tagger_id)``, ``mined(doc_id, model_id)``,
+``runs(id, started, models, params)``, ``models(id, kind, path, seen)`` (a model's content id → the folder it was
+last loaded from, `relnet.model.identity`), ``imports(shard, documents, imported)`` (Ray shards merged);
+documents also keep their metadata (``journal, year, version, revised, meta``: `Document.meta` as JSON) and
+``mesh(doc_id, ui, name)`` their MeSH headings. A newer version of a document (`revision`) replaces the stored one;
+`delete_documents` removes documents a source withdrew.
 
 Entities: a mention keeps what its own document says about it (its concept id; its `Grounding`: surface key and
 the abbreviation it is part of, ``short_key``/``long_key``/``long_form``), and ``entity_key`` is what all stored
@@ -26,6 +28,7 @@ import json
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,8 +38,8 @@ from relnet.errors import RelnetError
 from relnet.mentions.normalize import Definitions, Grounding, Normalizer, SurfaceNormalizer
 from relnet.relations.evidence import evidence_windows
 
-SCHEMA_VERSION = 4  # 2 added `mined`, 3 the mentions' grouping columns, 4 documents' metadata and `mesh`;
-# older stores are upgraded when opened to write
+SCHEMA_VERSION = 5  # 2 added `mined`, 3 the mentions' grouping columns, 4 documents' metadata and `mesh`,
+# 5 the relations' tagger, `models` and `imports`; older stores are upgraded when opened to write
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL DEFAULT '');
@@ -78,6 +81,14 @@ CREATE TABLE IF NOT EXISTS mesh (
     doc_id TEXT NOT NULL REFERENCES documents(id), ui TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (doc_id, ui));
 CREATE INDEX IF NOT EXISTS mesh_ui ON mesh(ui);
 """
+# version 5: which tagger found each relation's mentions; where each model (by content id) was last seen; the
+# shard folders of distributed runs already imported (`relnet.store.shards`)
+MODELS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS models (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL, seen TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS imports (
+    shard TEXT PRIMARY KEY, documents INTEGER NOT NULL, imported TEXT NOT NULL);
+"""
 
 
 def revision(doc: Document) -> tuple[int, str]:
@@ -109,6 +120,32 @@ JOIN entities e2 ON e2.key = m2.entity_key
 WHERE (r.score IS NULL OR r.score >= ?) {types}
 ORDER BY r.doc_id, r.sentence_start, m1.start, m2.start, r.label, r.model_id
 """
+
+
+# One row per network edge (chemical entity, gene entity, label), aggregated in SQL: what the network's summary and
+# queries need at PubMed scale, without reading sentences into Python.
+EDGES_SQL = """
+SELECT m1.entity_key, m2.entity_key, r.label, MIN(r.grp), COUNT(*), COUNT(DISTINCT r.doc_id), AVG(r.score)
+FROM ({relations}) r
+JOIN mentions m1 ON m1.doc_id = r.doc_id AND m1.id = r.arg1
+JOIN mentions m2 ON m2.doc_id = r.doc_id AND m2.id = r.arg2
+WHERE (r.score IS NULL OR r.score >= ?) {types}
+GROUP BY m1.entity_key, m2.entity_key, r.label
+HAVING COUNT(*) >= ?
+"""
+
+
+@dataclass(frozen=True)
+class EdgeRow:
+    """One aggregated edge: ``evidence`` sentences from ``docs`` documents, ``mean_score`` (1.0 for gold)."""
+
+    head: str
+    tail: str
+    label: str
+    group: str
+    evidence: int
+    docs: int
+    mean_score: float
 
 
 class RelationStore:
@@ -143,6 +180,10 @@ class RelationStore:
                 self.conn.executescript(SCHEMA)
                 self._upgrade_to_4()  # first: the other upgrades read documents
                 self.conn.executescript(METADATA_SCHEMA)
+                self.conn.executescript(MODELS_SCHEMA)
+                relation_columns = {row[1] for row in self.conn.execute("PRAGMA table_info(relations)")}
+                if "tagger_id" not in relation_columns:
+                    self.conn.execute("ALTER TABLE relations ADD COLUMN tagger_id TEXT NOT NULL DEFAULT ''")
                 if version == 1:
                     self._upgrade_from_1()
                 if version in (1, 2):
@@ -200,7 +241,7 @@ class RelationStore:
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as err:
             raise RelnetError(f"{self.path}: not a SQLite database ({err})") from None
-        if version not in (0, 1, 2, 3, SCHEMA_VERSION) or (self.read_only and version == 0):
+        if version not in (0, 1, 2, 3, 4, SCHEMA_VERSION) or (self.read_only and version == 0):
             raise RelnetError(f"{self.path}: not a relnet store (schema version {version}, expected {SCHEMA_VERSION})")
         return int(version)
 
@@ -224,8 +265,70 @@ class RelationStore:
             )
         return int(cur.lastrowid or 0)
 
-    def add_batch(self, docs_with_relations: Iterable[tuple[Document, Sequence[Relation]]], model_id: str = "") -> int:
-        """Store documents with their mentions, metadata and ``model_id``'s relations, all in one transaction.
+    def register_model(self, model_id: str, kind: str, path: str | Path) -> None:
+        """Remember where the model ``model_id`` (``relations`` or ``tagger``) was loaded from (the latest folder)."""
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO models (id, kind, path, seen) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "path = excluded.path, seen = excluded.seen",
+                (model_id, kind, str(Path(path).resolve()), datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+
+    def model_paths(self) -> dict[str, str]:
+        """Content id → the folder each model was last loaded from (stores before version 5: none)."""
+        if not self._has_table("models"):
+            return {}
+        return dict(self.conn.execute("SELECT id, path FROM models"))
+
+    def imported_shards(self) -> set[str]:
+        """Names of the shard folders already merged into this store (`relnet.store.shards`)."""
+        return (
+            {row[0] for row in self.conn.execute("SELECT shard FROM imports")} if self._has_table("imports") else set()
+        )
+
+    def mark_imported(self, shard: str, documents: int) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO imports (shard, documents, imported) VALUES (?, ?, ?)",
+                (shard, documents, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+
+    def find_model(self, model: str) -> str:
+        """The id of one relation model that mined into this store, given that id, or the model's folder (matched by
+        content, so a moved folder still matches; `relnet.model.identity`). Several matches (the same weights run on
+        two backends) or none: an error listing what the store holds."""
+        from relnet.model.identity import PREFIX, weights_digest
+
+        models = self.models()
+        if model in models:
+            return model
+        candidates: list[str] = []
+        if Path(model).is_dir():
+            digest = PREFIX + weights_digest(model)
+            candidates = [m for m in models if m == digest or m.startswith(digest + "+")]
+            legacy = str(Path(model).resolve())  # stores written before content ids named models by path
+            candidates += [m for m in models if m == legacy or m.startswith(legacy + "+")]
+        if len(candidates) == 1:
+            return candidates[0]
+        paths = self.model_paths()
+        held = ", ".join(f"{m} ({paths[m]})" if m in paths else m for m in models) or "none"
+        if candidates:
+            raise RelnetError(f"{self.path}: {model} mined on several backends; choose one id: {', '.join(candidates)}")
+        raise RelnetError(f"{self.path}: no relations of model {model!r}; the store holds: {held}")
+
+    def _has_table(self, name: str) -> bool:
+        return bool(
+            self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+        )
+
+    def add_batch(
+        self,
+        docs_with_relations: Iterable[tuple[Document, Sequence[Relation]]],
+        model_id: str = "",
+        tagger_id: str = "",
+    ) -> int:
+        """Store documents with their mentions, metadata and ``model_id``'s relations (their mentions found by
+        ``tagger_id``, empty for the input's own), all in one transaction.
 
         A document already mined by ``model_id`` is left as it is. One mined by another model keeps its
         text and mentions and gains this model's relations — if its mentions are the same: relations
@@ -264,9 +367,9 @@ class RelationStore:
                     )  # fmt: skip
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO relations (doc_id, arg1, arg2, label, grp, score, model_id, "
-                    "sentence_start, sentence_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "sentence_start, sentence_end, tagger_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (doc.id, r.arg1, r.arg2, r.label, r.group, r.score, model_id, s, e)
+                        (doc.id, r.arg1, r.arg2, r.label, r.group, r.score, model_id, s, e, tagger_id)
                         for r, (s, e) in zip(relations, evidence_windows(doc, relations))
                     ],
                 )
@@ -477,21 +580,26 @@ class RelationStore:
         return RELATIONS_SQL.format(model="model_id = ?"), [model_id]
 
     def evidence(
-        self, types: Iterable[str] | None = None, min_confidence: float = 0.0, model_id: str | None = None
+        self,
+        types: Iterable[str] | None = None,
+        min_confidence: float = 0.0,
+        model_id: str | None = None,
+        entities: Iterable[str] | None = None,
     ) -> list[Evidence]:
-        """Every stored relation with its entities and sentence; ``types`` filters by label or CPR group.
+        """Every stored relation with its entities and sentence; ``types`` filters by label or CPR group,
+        ``entities`` keeps relations between the entity keys given.
 
         Relations without a score (gold) pass any ``min_confidence``. A relation found by several models
         counts once (highest score); ``model_id`` keeps one model's relations only.
         """
         relations, params = self._relations(model_id)
         params.append(min_confidence)
-        clause = ""
-        if types is not None:
-            types = list(types)
-            marks = ", ".join("?" * len(types))
-            clause = f"AND (r.label IN ({marks}) OR r.grp IN ({marks}))"
-            params += types + types
+        clause = self._type_clause(types, params)
+        if entities is not None:  # both ends among these entities (a neighbourhood), via a temporary table
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+            self.conn.execute("DELETE FROM wanted")
+            self.conn.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in entities))
+            clause += " AND e1.key IN (SELECT key FROM wanted) AND e2.key IN (SELECT key FROM wanted)"
         rows = self.conn.execute(EVIDENCE_SQL.format(relations=relations, types=clause), params)
         return [
             Evidence(
@@ -508,6 +616,29 @@ class RelationStore:
             )  # fmt: skip
             for (doc_id, label, grp, score, model_id, k1, n1, kind1, k2, n2, kind2, sentence, hs, he, ts, te) in rows
         ]
+
+    def _type_clause(self, types: Iterable[str] | None, params: list[Any]) -> str:
+        if types is None:
+            return ""
+        types = list(types)
+        marks = ", ".join("?" * len(types))
+        params += types + types
+        return f"AND (r.label IN ({marks}) OR r.grp IN ({marks}))"
+
+    def edges(
+        self,
+        types: Iterable[str] | None = None,
+        min_confidence: float = 0.0,
+        min_evidence: int = 1,
+        model_id: str | None = None,
+    ) -> list[EdgeRow]:
+        """The network's edges aggregated in SQL (no sentences): what `evidence` would group into edges, counted."""
+        relations, params = self._relations(model_id)
+        params.append(min_confidence)
+        clause = self._type_clause(types, params)
+        params.append(min_evidence)
+        rows = self.conn.execute(EDGES_SQL.format(relations=relations, types=clause), params)
+        return [EdgeRow(h, t, label, grp, n, d, 1.0 if mean is None else mean) for h, t, label, grp, n, d, mean in rows]
 
     def relation_spans(self, model_id: str | None = None) -> list[tuple[str, str, tuple[int, int], tuple[int, int]]]:
         """``(doc_id, CPR group, chemical span, gene span)`` per stored relation (of ``model_id``), for scoring."""

@@ -85,6 +85,9 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     # type): `relnet evaluate`/`predict` warn when a split brings kinds it never saw
     kinds = {k for e in train_examples for k in (e.head_kind, e.tail_kind)}
     model.meta["marker_kinds"] = sorted(kinds | set(model.meta.get("marker_kinds", [])))  # `init_from` saw its own
+    # the documents it learnt from (with `init_from`'s): `relnet evaluate`/`predict`/`evaluate-mining` refuse a split
+    # that overlaps them
+    model.meta["trained_on"] = sorted({e.doc_id for e in train_examples} | set(model.meta.get("trained_on", [])))
     weights = class_weights(train_examples, model.labels) if config.class_weights else None
     (out / "config.json").write_text(json.dumps(config.to_json(), indent=2))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from relnet.corpus import read_documents
 from relnet.data import CHEMICAL, GENE, Example
-from relnet.errors import log
+from relnet.errors import RelnetError, log
 from relnet.evaluation.metrics import score
 from relnet.evaluation.official import prediction_tuples, score_split, write_predictions
 from relnet.evaluation.report import write_report
@@ -50,6 +50,27 @@ def warn_unseen_marker_kinds(meta: dict, examples: list[Example]) -> int:
     return n
 
 
+def check_training_overlap(meta: dict, doc_ids: set[str], split: str | Path, allow: bool = False) -> int:
+    """How many of a split's documents the model was trained on (``meta["trained_on"]``, written by `relnet train`);
+    any is an error naming the count, unless ``allow`` (then a warning, and the count goes in the report). Models
+    trained before the record existed cannot be checked: 0, with a notice."""
+    trained = meta.get("trained_on")
+    if trained is None:
+        log.info("this model does not record its training documents: overlap with %s not checked", split)
+        return 0
+    overlap = doc_ids & set(trained)
+    if overlap and not allow:
+        example = ", ".join(sorted(overlap)[:3])
+        raise RelnetError(
+            f"{split}: {len(overlap)} of its {len(doc_ids)} documents were in the model's training data (e.g. "
+            f"{example}); its scores would be inflated. Pass --allow-overlap to score it anyway"
+        )
+    if overlap:
+        log.warning("%s: %d of %d documents were in the model's training data (--allow-overlap)", split,
+                    len(overlap), len(doc_ids))  # fmt: skip
+    return len(overlap)
+
+
 def evaluate_split(
     model_dir: str | Path,
     split: str | Path,
@@ -57,6 +78,7 @@ def evaluate_split(
     batch_size: int = 64,
     negative_keep: float | None = None,
     backend: str = "fp32",
+    allow_overlap: bool = False,
 ) -> str:
     """Example-level scores under the model's scheme, plus the official document-level score when
     the split has a gold standard and the scheme classifies every candidate pair.
@@ -69,6 +91,7 @@ def evaluate_split(
     if negative_keep is not None and scheme.negative is not None:
         model.set_negative_prior(scheme.negative, negative_keep)
     examples, _ = load_examples(split, scheme)
+    overlap = check_training_overlap(model.meta, {e.doc_id for e in examples}, split, allow_overlap)
     warn_unseen_marker_kinds(model.meta, examples)
     t0 = time.time()
     predicted = [p.label for p in model.predict(examples, batch_size, progress=True)]
@@ -76,12 +99,18 @@ def evaluate_split(
     scores = score([e.label for e in examples], predicted, scheme)
     official = score_split(examples, predicted, scheme, split)
     extra = {"model": str(model_dir), "split": str(split), "backend": model.backend,
-             "examples_per_second": len(examples) / max(seconds, 1e-9)}  # fmt: skip
+             "examples_per_second": len(examples) / max(seconds, 1e-9),
+             "training_overlap_documents": overlap}  # fmt: skip
     return write_report(output, "eval", scores, official, extra)
 
 
 def predict_split(
-    model_dir: str | Path, split: str | Path, output: str | Path, batch_size: int = 64, backend: str = "fp32"
+    model_dir: str | Path,
+    split: str | Path,
+    output: str | Path,
+    batch_size: int = 64,
+    backend: str = "fp32",
+    allow_overlap: bool = False,
 ) -> int:
     """Predict every within-sentence candidate pair of a split (gold labels unused).
 
@@ -90,6 +119,7 @@ def predict_split(
     model = RelationClassifier.load(model_dir, backend)
     scheme = get_scheme(model.meta["scheme"])
     docs = read_documents(split)
+    check_training_overlap(model.meta, {d.id for d in docs}, split, allow_overlap)
     examples = list(examples_from_documents(docs, None))
     warn_unseen_marker_kinds(model.meta, examples)
     predictions = model.predict(examples, batch_size, progress=True)

@@ -10,6 +10,7 @@ as the official measure sees only gold ids). Gold-mention runs map trivially.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from relnet.corpus import read_documents
@@ -20,13 +21,21 @@ from relnet.store.sqlite import RelationStore
 
 
 def score_store(
-    store_path: str | Path, split: str | Path, model_id: str | None = None, documents: set[str] | None = None
+    store_path: str | Path,
+    split: str | Path,
+    model_id: str | None = None,
+    documents: set[str] | None = None,
+    allow_overlap: bool = False,
 ) -> tuple[OfficialScore, dict[str, int]]:
     """Official P/R/F1 of the store's relations on ``split``, and how many relations could not be mapped.
 
-    A store that several models mined into is scored for one of them: ``model_id`` (required then).
-    ``documents``: score these documents of the split only (a store mined from part of it).
+    A store that several models mined into is scored for one of them: ``model_id`` (required then), the model's id
+    or its folder.
+    ``documents``: score these documents of the split only (a store mined from part of it). A split the model was
+    trained on is refused (`check_training_overlap`; the model found by the folder the store last saw it in).
     """
+    from relnet.workflows.evaluate import check_training_overlap
+
     gold_path = find_chemprot_files(split).gold_standard
     if gold_path is None:
         raise InputError(split, None, "no *gold_standard*.tsv: the split cannot be scored")
@@ -35,9 +44,15 @@ def score_store(
         models = store.models()
         if model_id is None and len(models) > 1:
             raise RelnetError(f"{store_path}: relations of {len(models)} models; choose one: " + ", ".join(models))
-        if model_id is not None and model_id not in models:
-            raise RelnetError(f"{store_path}: no relations of model {model_id!r}; it holds: " + ", ".join(models))
+        if model_id is not None:
+            model_id = store.find_model(model_id)  # an id, or a model folder (matched by content)
         rows = store.relation_spans(model_id)
+        folder = store.model_paths().get(model_id or (models[0] if models else ""))
+    meta_file = Path(folder) / "relnet_model.json" if folder else None
+    meta = json.loads(meta_file.read_text()) if meta_file is not None and meta_file.is_file() else {}
+    split_ids = {doc_id for doc_id, *_ in read_gold_standard(gold_path)} | {i[0] for i in ids}
+    overlap = check_training_overlap(meta, split_ids if documents is None else split_ids & documents, split,
+                                     allow_overlap)  # fmt: skip
     predicted, unmapped = set(), 0
     for doc_id, group, (a, b), (c, e) in rows:
         chem, gene = ids.get((doc_id, a, b)), ids.get((doc_id, c, e))
@@ -47,4 +62,5 @@ def score_store(
         predicted.add((doc_id, group, chem, gene))
     gold = {t for t in read_gold_standard(gold_path) if documents is None or t[0] in documents}
     predicted = {t for t in predicted if documents is None or t[0] in documents}
-    return official_score(predicted, gold), {"relations": len(rows), "unmapped": unmapped}
+    counts = {"relations": len(rows), "unmapped": unmapped, "training_overlap_documents": overlap}
+    return official_score(predicted, gold), counts

@@ -102,7 +102,10 @@ def _mine_files(path: Path, store: Path, split_dir: Path, monkeypatch: pytest.Mo
     from relnet.model.classifier import RelationClassifier
 
     monkeypatch.setattr(RelationClassifier, "load", classmethod(lambda cls, *a, **k: Fake()))
-    return pipeline.mine_files(path, "model", store, tagger="lexicon", lexicon_from=split_dir, progress=False, **kwargs)
+    model = store.parent / "model"
+    model.mkdir(exist_ok=True)
+    (model / "config.json").write_text("{}")  # the model id is a hash of the folder's files
+    return pipeline.mine_files(path, model, store, tagger="lexicon", lexicon_from=split_dir, progress=False, **kwargs)
 
 
 def test_mine_files_reads_medline_baseline_then_update(

@@ -114,3 +114,43 @@ def test_graph_neighbourhood_hubs_communities(store: RelationStore) -> None:
         {"CHEMICAL:gefitinib", "GENE:egfr"},
     ]
     assert communities(nx.MultiDiGraph()) == []
+
+
+def test_store_edges_in_sql_agree_with_the_graph(store: RelationStore) -> None:
+    """`RelationStore.edges` counts in SQL what `build_graph` counts from the sentences, under every filter."""
+    for filters in ({}, {"min_evidence": 2}, {"min_confidence": 0.75}, {"types": ["CPR:5"]}):
+        g = build_graph(store, **filters)
+        expected = {
+            (u, v, d["label"], d["evidence"], d["docs"], round(d["mean_score"], 6)) for u, v, d in g.edges(data=True)
+        }
+        rows = store.edges(filters.get("types"), filters.get("min_confidence", 0.0), filters.get("min_evidence", 1))
+        assert {(e.head, e.tail, e.label, e.evidence, e.docs, round(e.mean_score, 6)) for e in rows} == expected
+
+
+def test_neighbourhood_and_summary_from_the_store_match_the_graph(store: RelationStore) -> None:
+    from relnet.network.api import neighbourhood_graph, summary
+
+    g = build_graph(store)
+    for name, hops in (("cox 2", 1), ("COX-2", 2), ("EGFR", 1)):
+        sub = neighbourhood_graph(store.path, name, hops)
+        expected = neighbourhood(g, name, hops)
+        assert set(sub.nodes) == set(expected.nodes) and set(sub.edges(keys=True)) == set(expected.edges(keys=True))
+        assert [d["sentences"] for *_, d in sorted(sub.edges(keys=True, data=True))] == [
+            d["sentences"] for *_, d in sorted(expected.edges(keys=True, data=True))
+        ]
+    with pytest.raises(RelnetError, match="did you mean Aspirin"):
+        neighbourhood_graph(store.path, "Aspirine")
+    text = summary(store.path, k=2)
+    assert "6 nodes (3 chemicals, 3 genes), 5 edges, 2 communities" in text and "     2  COX-2" in text
+
+
+def test_html_refuses_a_graph_too_large_and_names_the_filter(store: RelationStore, tmp_path: Path) -> None:
+    from relnet.network.api import fitting_min_evidence, html
+
+    with pytest.raises(RelnetError, match=r"5 edges are too many.*limit 2\); add --min-evidence 2 \(1 edges\)"):
+        html(store.path, tmp_path / "net.html", max_edges=2)
+    assert fitting_min_evidence(store.path, max_edges=2) == 2
+    page = html(store.path, tmp_path / "net.html", max_edges=2, min_evidence=2)  # the filter it named
+    assert "Aspirin" in page.read_text() and "Gefitinib" not in page.read_text()
+    page = html(store.path, tmp_path / "around.html", around="EGFR", max_edges=2)  # a neighbourhood fits
+    assert "Gefitinib" in page.read_text() and "Ibuprofen" not in page.read_text()

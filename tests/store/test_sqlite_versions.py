@@ -8,7 +8,7 @@ from pathlib import Path
 
 from relnet.data import CHEMICAL, GENE, Document, Mention, Relation
 from relnet.store import RelationStore
-from relnet.store.sqlite import revision
+from relnet.store.sqlite import SCHEMA_VERSION, revision
 
 MESH = (("D000077156", "Gefitinib"), ("D066246", "ErbB Receptors"))
 
@@ -103,4 +103,22 @@ def test_sqlite_a_version_3_store_reads_without_metadata_and_is_upgraded(tmp_pat
         assert store.mesh("2") == list(MESH) and store.revisions(["1", "2"]) == {"1": (1, "2020-01-08"),
                                                                                   "2": (1, "2020-01-08")}  # fmt: skip
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_sqlite_a_version_4_store_gains_taggers_models_and_imports(tmp_path: Path) -> None:
+    path = tmp_path / "v4.sqlite"
+    with RelationStore(path) as store:
+        store.add_batch([_doc("1")], model_id="m")
+    with sqlite3.connect(path) as conn:  # back to what version 4 wrote
+        conn.executescript("ALTER TABLE relations DROP COLUMN tagger_id; DROP TABLE models; DROP TABLE imports; "
+                           "PRAGMA user_version = 4;")  # fmt: skip
+    with RelationStore(path, read_only=True) as store:  # read as it is
+        assert store.model_paths() == {} and store.imported_shards() == set() and len(store.evidence()) == 1
+    with RelationStore(path) as store:  # upgraded when opened to write
+        store.add_batch([_doc("2")], model_id="m", tagger_id="lexicon:sha256:0")
+        store.register_model("m", "relations", tmp_path)
+        assert store.model_paths() == {"m": str(tmp_path.resolve())}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert dict(conn.execute("SELECT doc_id, tagger_id FROM relations")) == {"1": "", "2": "lexicon:sha256:0"}
