@@ -65,6 +65,52 @@ def tiny_model(folder: Path) -> Path:
     return clf.save(folder)
 
 
+def synthetic_store(path: Path, edges: int, seed: int = 0) -> Path:
+    """A store of ``edges`` distinct chemical → gene edges, one relation each, written straight into relnet's schema
+    (10 relations per document, 20,000 chemicals × 20,000 genes): the network commands' scale test beyond what 2
+    cores can mine in a session."""
+    import random
+    import sqlite3
+
+    from relnet.store import RelationStore
+
+    RelationStore(path).close()  # the schema
+    rng = random.Random(seed)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < edges:
+        pairs.add((rng.randrange(20_000), rng.randrange(20_000)))
+    ordered = sorted(pairs, key=lambda _: rng.random())
+    labels = ["CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"]
+    with sqlite3.connect(path) as conn:
+        conn.executemany("INSERT INTO entities VALUES (?, ?, ?)",
+                         [(f"CHEMICAL:c{i}", f"c{i}", "CHEMICAL") for i in range(20_000)]
+                         + [(f"GENE:g{i}", f"G{i}", "GENE") for i in range(20_000)])  # fmt: skip
+        docs, mentions, relations, mined = [], [], [], []
+        for d in range(0, len(ordered), 10):
+            doc_id, text, k = f"s{d // 10}", "", 0
+            for c, g in ordered[d : d + 10]:
+                sentence = f"c{c} inhibits G{g}. "
+                start = len(text)
+                text += sentence
+                label = labels[(c + g) % 5]
+                mentions.append((doc_id, f"M{k}", start, start + len(f"c{c}"), f"c{c}", "CHEMICAL", f"CHEMICAL:c{c}",
+                                 f"c{c}"))  # fmt: skip
+                g0 = start + len(f"c{c} inhibits ")
+                mentions.append((doc_id, f"M{k + 1}", g0, g0 + len(f"G{g}"), f"G{g}", "GENE", f"GENE:g{g}", f"g{g}"))
+                relations.append((doc_id, f"M{k}", f"M{k + 1}", label, label, 0.5 + (c % 50) / 100, "synthetic",
+                                  start, start + len(sentence) - 1))  # fmt: skip
+                k += 2
+            docs.append((doc_id, text.strip(), "synthetic"))
+            mined.append((doc_id, "synthetic"))
+        conn.executemany("INSERT INTO documents (id, text, source) VALUES (?, ?, ?)", docs)
+        conn.executemany('INSERT INTO mentions (doc_id, id, start, "end", text, kind, entity_key, surface_key) '
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", mentions)  # fmt: skip
+        conn.executemany("INSERT INTO relations (doc_id, arg1, arg2, label, grp, score, model_id, sentence_start, "
+                         "sentence_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", relations)  # fmt: skip
+        conn.executemany("INSERT INTO mined VALUES (?, ?)", mined)
+    return path
+
+
 def subset(n: int, folder: Path) -> Path:
     """The first ``n`` unlabeled abstracts as one TSV (0: the corpus folder itself)."""
     source = Path(data_path("unlabeled"))
@@ -132,6 +178,13 @@ def main() -> None:
     ap.add_argument("--backend", default="auto")
     ap.add_argument("--work", default="", help="folder for inputs and stores (default: a temporary one)")
     ap.add_argument("--queries", action="store_true", help="time the network commands on the last store")
+    ap.add_argument("--entity", default="EGFR", help="the entity the timed queries start from")
+    ap.add_argument(
+        "--synthetic-edges",
+        type=int,
+        default=0,
+        help="time the network commands on a synthetic store of this many edges instead of mining",
+    )
     ap.add_argument("--out", default="", help="write the results as JSON here")
     args = ap.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="relnet-scale-"))
@@ -143,7 +196,15 @@ def main() -> None:
               else ["--tagger", "lexicon", "--lexicon-from", data_path("chemprot/original/training")])  # fmt: skip
     results, store = [], None
     cores = len(os.sched_getaffinity(0))
-    for spec in args.runs.split(","):
+    if args.synthetic_edges:
+        store = work / f"synthetic-{args.synthetic_edges}.sqlite"
+        if not store.exists():
+            t0 = time.perf_counter()
+            synthetic_store(store, args.synthetic_edges)
+            print(
+                f"synthetic store: {time.perf_counter() - t0:.0f} s, {store.stat().st_size / 2**20:.0f} MB", flush=True
+            )
+    for spec in args.runs.split(",") if args.runs else ():
         engine, n = spec.split(":")
         store = work / f"{engine}-{n}.sqlite"
         for stale in (store, Path(f"{store}.shards")):
@@ -168,12 +229,14 @@ def main() -> None:
         for name, cmd in {
             "summary": ["network", "summary", str(store)],
             "summary --min-evidence 5": ["network", "summary", str(store), "--min-evidence", "5"],
-            "query EGFR": ["network", "query", str(store), "EGFR"],
-            "query EGFR --hops 2 --min-evidence 3": ["network", "query", str(store), "EGFR", "--hops", "2",
-                                                     "--min-evidence", "3"],
+            f"query {args.entity}": ["network", "query", str(store), args.entity],
+            f"query {args.entity} --hops 2 --min-evidence 3": ["network", "query", str(store), args.entity, "--hops",
+                                                               "2", "--min-evidence", "3"],
             "html (refused: too large)": ["network", "html", str(store), str(work / "all.html")],
-            "html --around EGFR --min-evidence 3": ["network", "html", str(store), str(work / "egfr.html"),
-                                                     "--around", "EGFR", "--min-evidence", "3", "--max-edges", "0"],
+            f"html --around {args.entity} --min-evidence 3": ["network", "html", str(store), str(work / "one.html"),
+                                                               "--around", args.entity, "--min-evidence", "3",
+                                                               "--max-edges", "0"],
+            "export csv": ["network", "export", str(store), str(work / "edges.csv"), "--format", "csv"],
         }.items():  # fmt: skip
             t0 = time.perf_counter()
             proc = subprocess.run([*RELNET, *cmd], capture_output=True, text=True, cwd=ROOT)

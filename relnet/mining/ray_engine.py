@@ -193,8 +193,8 @@ def mine_ray(
             summary.address = ray.get_runtime_context().gcs_address
             summary.nodes = len([n for n in ray.nodes() if n.get("Alive")])
             options = dict(
-                tagger=tagger, lexicon_from=str(lexicon_from) if lexicon_from else None,
-                ner_model=str(ner_model) if ner_model else None, use_gold_mentions=use_gold_mentions,
+                tagger=tagger, lexicon_from=str(Path(lexicon_from).resolve()) if lexicon_from else None,
+                ner_model=str(Path(ner_model).resolve()) if ner_model else None, use_gold_mentions=use_gold_mentions,
                 backend=backend, ner_backend=ner_backend, snap_words=snap_words, batch_docs=batch_docs,
                 batch_size=batch_size, threads=threads,
             )  # fmt: skip

@@ -16,7 +16,7 @@ import networkx as nx
 
 from relnet.errors import RelnetError
 from relnet.network.export import export_graph
-from relnet.network.graph import build_graph, match_entities, rank_hubs, weighted_communities, within_hops
+from relnet.network.graph import build_graph, match_entities, rank_hubs, weighted_communities
 from relnet.store.sqlite import EdgeRow, RelationStore
 
 #: Above this many edges the summary skips communities (greedy modularity takes minutes) and says so.
@@ -72,11 +72,27 @@ def summary(store_path: str | Path, k: int = 10, **filters) -> str:
     return "\n".join(lines)
 
 
-def neighbourhood_keys(store: RelationStore, name: str, hops: int, edges: list[EdgeRow]) -> set[str]:
-    """The entity keys within ``hops`` of the entities called ``name``, over the (filtered) ``edges``."""
-    on_edges = {e.head for e in edges} | {e.tail for e in edges}
-    entities = [(e.key, e.name, e.kind) for e in store.entities() if e.key in on_edges]
-    return within_hops(((e.head, e.tail) for e in edges), match_entities(entities, name), hops)
+def neighbourhood_keys(
+    store: RelationStore,
+    name: str,
+    hops: int,
+    types: Iterable[str] | None = None,
+    min_confidence: float = 0.0,
+    min_evidence: int = 1,
+) -> set[str]:
+    """The entity keys within ``hops`` (filtered) edges of the entities called ``name``, hop by hop through the
+    store's indexes: the cost follows the neighbourhood, not the store."""
+    start = match_entities(((e.key, e.name, e.kind) for e in store.entities()), name)
+    keep, frontier = set(start), set(start)
+    for _ in range(hops):
+        if not frontier:
+            break
+        edges = store.edges(types, min_confidence, min_evidence, touching=frontier)
+        frontier = ({e.head for e in edges} | {e.tail for e in edges}) - keep
+        keep |= frontier
+    if len(keep) == len(start) and not store.edges(types, min_confidence, min_evidence, touching=start):
+        raise RelnetError(f"{name!r} has no relations in the network (with these filters)")
+    return keep
 
 
 def neighbourhood_graph(
@@ -89,8 +105,7 @@ def neighbourhood_graph(
 ) -> nx.MultiDiGraph:
     """The subgraph within ``hops`` edges of ``name``: found over SQL-aggregated edges, then built with sentences."""
     with RelationStore(store_path, read_only=True) as store:
-        edges = store.edges(types, min_confidence, min_evidence)
-        keep = neighbourhood_keys(store, name, hops, edges)
+        keep = neighbourhood_keys(store, name, hops, types, min_confidence, min_evidence)
         return build_graph(store, types, min_evidence, min_confidence, entities=keep)
 
 
@@ -108,8 +123,26 @@ def query(store_path: str | Path, name: str, hops: int = 1, **filters) -> str:
 
 
 def export(store_path: str | Path, out: str | Path, fmt: str = "graphml", **filters) -> Path:
-    """Write the (filtered) network to ``out`` as graphml, cyjs or csv."""
-    return export_graph(load_graph(store_path, **filters), out, fmt)
+    """Write the (filtered) network to ``out`` as graphml, cyjs or csv. CSV (one row per edge, no sentences) is
+    written straight from SQL, so it scales to any store; GraphML and Cytoscape.js carry every sentence."""
+    if fmt != "csv":
+        return export_graph(load_graph(store_path, **filters), out, fmt)
+    import csv
+
+    from relnet.network.export import CSV_COLUMNS
+
+    with RelationStore(store_path, read_only=True) as store:
+        edges = store.edges(filters.get("types"), filters.get("min_confidence", 0.0), filters.get("min_evidence", 1))
+        names = {e.key: e.name for e in store.entities()}
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(CSV_COLUMNS)
+        for e in sorted(edges, key=lambda e: (e.head, e.tail, e.label)):
+            writer.writerow([e.head, names[e.head], e.tail, names[e.tail], e.label, e.group, e.evidence, e.docs,
+                             f"{e.mean_score:.4f}"])  # fmt: skip
+    return path
 
 
 def too_large(edges: list[EdgeRow], limit: int) -> str:
@@ -117,9 +150,10 @@ def too_large(edges: list[EdgeRow], limit: int) -> str:
     counts = sorted((e.evidence for e in edges), reverse=True)
     threshold = counts[limit] + 1 if len(counts) > limit else 1  # every edge above the (limit+1)-th's evidence
     kept = sum(1 for c in counts if c >= threshold)
+    evidence = f"--min-evidence {threshold} ({kept} edges), " if kept else ""  # useless when every edge ties
     return (
-        f"{len(edges)} edges are too many for a browser (limit {limit}); add --min-evidence {threshold} "
-        f"({kept} edges), --types, or --around NAME [--hops N]; or raise --max-edges"
+        f"{len(edges)} edges are too many for a browser (limit {limit}); add {evidence}--types, or --around NAME "
+        "[--hops N]; or raise --max-edges"
     )
 
 
@@ -146,8 +180,8 @@ def html(
     types, min_evidence = filters.get("types"), filters.get("min_evidence", 1)
     min_confidence = filters.get("min_confidence", 0.0)
     with RelationStore(store_path, read_only=True) as store:
-        edges = store.edges(types, min_confidence, min_evidence)
-        keep = neighbourhood_keys(store, around, hops, edges) if around else None
+        keep = neighbourhood_keys(store, around, hops, types, min_confidence, min_evidence) if around else None
+        edges = store.edges(types, min_confidence, min_evidence, touching=keep)
         if keep is not None:
             edges = [e for e in edges if e.head in keep and e.tail in keep]
         if max_edges and len(edges) > max_edges:

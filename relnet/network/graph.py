@@ -126,20 +126,6 @@ def match_entities(entities: Iterable[tuple[str, str, str]], name: str) -> list[
     return hits
 
 
-def within_hops(pairs: Iterable[tuple[str, str]], start: Iterable[str], hops: int) -> set[str]:
-    """The nodes within ``hops`` edges (either direction) of ``start``, over edge ``pairs``."""
-    adjacent: dict[str, set[str]] = {}
-    for u, v in pairs:
-        adjacent.setdefault(u, set()).add(v)
-        adjacent.setdefault(v, set()).add(u)
-    seen = set(start)
-    frontier = set(seen)
-    for _ in range(hops):
-        frontier = {w for n in frontier for w in adjacent.get(n, ())} - seen
-        seen |= frontier
-    return seen
-
-
 def neighbourhood(graph: nx.MultiDiGraph, name: str, hops: int = 1) -> nx.MultiDiGraph:
     """The subgraph within ``hops`` edges (either direction) of the entities named ``name``."""
     undirected = graph.to_undirected(as_view=True)

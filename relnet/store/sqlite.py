@@ -62,14 +62,21 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, models TEXT NOT NULL, params TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_key);
 CREATE INDEX IF NOT EXISTS relations_label ON relations(label);
+CREATE INDEX IF NOT EXISTS relations_arg2 ON relations(doc_id, arg2);
 """
 # version 3: the columns `add_batch` groups mentions by (added to older stores, then filled), and their indexes
 GROUPING_COLUMNS = ("concept", "surface_key", "short_key", "long_key", "long_form")
 GROUPING_INDEXES = """
-CREATE INDEX IF NOT EXISTS mentions_surface ON mentions(surface_key);
-CREATE INDEX IF NOT EXISTS mentions_short ON mentions(short_key, long_key) WHERE short_key != '';
+DROP INDEX IF EXISTS mentions_surface;
+DROP INDEX IF EXISTS mentions_short;
+CREATE INDEX IF NOT EXISTS mentions_surface_key ON mentions(surface_key, short_key, concept, entity_key);
+CREATE INDEX IF NOT EXISTS mentions_short_key ON mentions(short_key, long_key, concept, entity_key);
 CREATE INDEX IF NOT EXISTS mentions_long ON mentions(long_key) WHERE long_key != '';
+CREATE INDEX IF NOT EXISTS mentions_entity_text ON mentions(entity_key, text, kind);
 """
+# the first two cover `_regroup`'s "which mentions of this form are not yet in this entity" as two index ranges,
+# the last `_refresh_entities`' count: without them both scan every mention of a frequent name per batch, and
+# mining slows as the store grows (measured on the unlabeled corpus, docs/scale.md)
 # version 4: what sources say about a document (`Document.meta`; MEDLINE: journal, year, PMID version and revision
 # date, MeSH headings), added to older stores' documents (left empty there)
 DOCUMENT_COLUMNS = {
@@ -102,8 +109,16 @@ def revision(doc: Document) -> tuple[int, str]:
 RELATIONS_SQL = """
 SELECT doc_id, arg1, arg2, label, grp, MAX(score) AS score, group_concat(model_id, ' ') AS model_id,
        sentence_start, sentence_end
-FROM (SELECT * FROM relations WHERE {model} ORDER BY model_id) GROUP BY doc_id, arg1, arg2, label
+FROM (SELECT * FROM {source} WHERE {model} ORDER BY model_id) GROUP BY doc_id, arg1, arg2, label
 """
+# The relations one of whose mentions belongs to an entity in the temporary table ``wanted`` (two index lookups per
+# mention: by arg1 through the primary key, by arg2 through ``relations_arg2``): neighbourhoods without a full scan.
+TOUCHING_SQL = """(
+SELECT r.* FROM wanted w JOIN mentions m ON m.entity_key = w.key
+JOIN relations r ON r.doc_id = m.doc_id AND r.arg1 = m.id
+UNION
+SELECT r.* FROM wanted w JOIN mentions m ON m.entity_key = w.key
+JOIN relations r ON r.doc_id = m.doc_id AND r.arg2 = m.id)"""
 
 EVIDENCE_SQL = """
 SELECT r.doc_id, r.label, r.grp, r.score, r.model_id,
@@ -295,15 +310,19 @@ class RelationStore:
 
     def find_model(self, model: str) -> str:
         """The id of one relation model that mined into this store, given that id, or the model's folder (matched by
-        content, so a moved folder still matches; `relnet.model.identity`). Several matches (the same weights run on
-        two backends) or none: an error listing what the store holds."""
+        content, so a moved folder still matches; `relnet.model.identity`), or ``FOLDER+int8`` for one backend's run.
+        Several matches (the same weights run on two backends) or none: an error listing what the store holds."""
         from relnet.model.identity import PREFIX, weights_digest
 
         models = self.models()
         if model in models:
             return model
         candidates: list[str] = []
-        if Path(model).is_dir():
+        folder, _, backend = model.rpartition("+")
+        if folder and backend in ("bf16", "int8") and Path(folder).is_dir():  # FOLDER+int8: that backend's run
+            wanted = f"{PREFIX}{weights_digest(folder)}+{backend}"
+            candidates = [m for m in models if m in (wanted, f"{Path(folder).resolve()}+{backend}")]
+        elif Path(model).is_dir():
             digest = PREFIX + weights_digest(model)
             candidates = [m for m in models if m == digest or m.startswith(digest + "+")]
             legacy = str(Path(model).resolve())  # stores written before content ids named models by path
@@ -483,7 +502,9 @@ class RelationStore:
         touched = set(keys)
         for target, where, params in updates:
             rows = self.conn.execute(
-                f"SELECT DISTINCT entity_key FROM mentions WHERE {where} AND entity_key != ?", (*params, target)
+                f"SELECT entity_key FROM mentions WHERE {where} AND entity_key < ? "
+                f"UNION SELECT entity_key FROM mentions WHERE {where} AND entity_key > ?",
+                (*params, target, *params, target),
             ).fetchall()
             if rows:
                 touched |= {row[0] for row in rows} | {target}
@@ -574,10 +595,22 @@ class RelationStore:
         """Ids of the relation models that mined into this store."""
         return [row[0] for row in self.conn.execute("SELECT DISTINCT model_id FROM mined ORDER BY model_id")]
 
-    def _relations(self, model_id: str | None) -> tuple[str, list[Any]]:
+    def _relations(self, model_id: str | None, touching: Iterable[str] | None = None) -> tuple[str, list[Any]]:
+        """The relations query (one row per relation, models merged) and its parameters; ``touching``: only those
+        with a mention of one of these entity keys."""
+        source = "relations"
+        if touching is not None:
+            self._wanted(touching)
+            source = TOUCHING_SQL
         if model_id is None:
-            return RELATIONS_SQL.format(model="1"), []
-        return RELATIONS_SQL.format(model="model_id = ?"), [model_id]
+            return RELATIONS_SQL.format(source=source, model="1"), []
+        return RELATIONS_SQL.format(source=source, model="model_id = ?"), [model_id]
+
+    def _wanted(self, keys: Iterable[str]) -> None:
+        """Fill the temporary table ``wanted`` (a read-only store may still write its temporary database)."""
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM wanted")
+        self.conn.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
 
     def evidence(
         self,
@@ -592,13 +625,10 @@ class RelationStore:
         Relations without a score (gold) pass any ``min_confidence``. A relation found by several models
         counts once (highest score); ``model_id`` keeps one model's relations only.
         """
-        relations, params = self._relations(model_id)
+        relations, params = self._relations(model_id, entities)
         params.append(min_confidence)
         clause = self._type_clause(types, params)
-        if entities is not None:  # both ends among these entities (a neighbourhood), via a temporary table
-            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
-            self.conn.execute("DELETE FROM wanted")
-            self.conn.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in entities))
+        if entities is not None:  # both ends among these entities (a neighbourhood)
             clause += " AND e1.key IN (SELECT key FROM wanted) AND e2.key IN (SELECT key FROM wanted)"
         rows = self.conn.execute(EVIDENCE_SQL.format(relations=relations, types=clause), params)
         return [
@@ -631,9 +661,11 @@ class RelationStore:
         min_confidence: float = 0.0,
         min_evidence: int = 1,
         model_id: str | None = None,
+        touching: Iterable[str] | None = None,
     ) -> list[EdgeRow]:
-        """The network's edges aggregated in SQL (no sentences): what `evidence` would group into edges, counted."""
-        relations, params = self._relations(model_id)
+        """The network's edges aggregated in SQL (no sentences): what `evidence` would group into edges, counted;
+        ``touching``: only the edges of these entity keys (found through indexes, not a scan)."""
+        relations, params = self._relations(model_id, touching)
         params.append(min_confidence)
         clause = self._type_clause(types, params)
         params.append(min_evidence)

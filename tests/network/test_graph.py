@@ -154,3 +154,16 @@ def test_html_refuses_a_graph_too_large_and_names_the_filter(store: RelationStor
     assert "Aspirin" in page.read_text() and "Gefitinib" not in page.read_text()
     page = html(store.path, tmp_path / "around.html", around="EGFR", max_edges=2)  # a neighbourhood fits
     assert "Gefitinib" in page.read_text() and "Ibuprofen" not in page.read_text()
+
+
+def test_csv_export_from_sql_has_the_graph_exports_rows(store: RelationStore, tmp_path: Path) -> None:
+    import csv
+
+    from relnet.network.api import export
+    from relnet.network.export import to_csv
+
+    for filters in ({}, {"min_evidence": 2}, {"types": ["CPR:4"]}):
+        to_csv(build_graph(store, **filters), tmp_path / "graph.csv")
+        export(store.path, tmp_path / "sql.csv", "csv", **filters)
+        rows = [list(csv.reader((tmp_path / name).open())) for name in ("graph.csv", "sql.csv")]
+        assert rows[0][0] == rows[1][0] and sorted(rows[0][1:]) == sorted(rows[1][1:]) and len(rows[1]) > 1

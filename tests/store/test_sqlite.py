@@ -232,7 +232,7 @@ def test_sqlite_a_version_2_store_gains_the_grouping_columns(tmp_path: Path) -> 
         grouped = _keys(store)
     with sqlite3.connect(path) as conn:  # as written before version 3: the old keys, no grouping columns
         conn.execute("UPDATE mentions SET entity_key = 'GENE:ar' WHERE kind = 'GENE' AND text = 'AR'")
-        for index in ("mentions_surface", "mentions_short", "mentions_long"):
+        for index in ("mentions_surface_key", "mentions_short_key", "mentions_long"):
             conn.execute(f"DROP INDEX {index}")
         for column in ("concept", "surface_key", "short_key", "long_key", "long_form"):
             conn.execute(f"ALTER TABLE mentions DROP COLUMN {column}")

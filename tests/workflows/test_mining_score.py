@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from relnet.corpus import read_documents
 from relnet.data import Mention, Relation
+from relnet.errors import RelnetError
 from relnet.store.sqlite import RelationStore
 from relnet.workflows.mining_score import score_store
 
@@ -24,4 +27,13 @@ def test_mining_score_maps_predicted_mentions_by_span(tmp_path: Path, dev_dir: P
     result, counts = score_store(tmp_path / "s.sqlite", dev_dir)
     # gold evaluated tuples in the fixture: 6; one found; the mis-spanned one cannot count
     assert (result.tp, result.fp, result.fn) == (1, 0, 5)
-    assert counts == {"relations": 2, "unmapped": 1}
+    assert counts == {"relations": 2, "unmapped": 1, "training_overlap_documents": 0}
+    # the model that mined the store was trained on a document of the split: refused, unless allowed
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "relnet_model.json").write_text('{"trained_on": ["2001", "9999"]}')
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        store.register_model("", "relations", model)
+    with pytest.raises(RelnetError, match="1 of its 2 documents were in the model's training data"):
+        score_store(tmp_path / "s.sqlite", dev_dir)
+    assert score_store(tmp_path / "s.sqlite", dev_dir, allow_overlap=True)[1]["training_overlap_documents"] == 1
