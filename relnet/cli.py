@@ -233,6 +233,7 @@ def evaluate_ner(
     snap_words: SnapWordsOpt = True,
     errors: Annotated[Path | None, typer.Option(help="write every wrong or missed span here (TSV)")] = None,
     backend: BackendOpt = "auto",
+    allow_overlap: AllowOverlapOpt = False,
 ) -> None:
     """Strict span-level P/R/F1 per entity type of a tagger on a split (GENE-Y and GENE-N merged), why the other
     spans failed (type, boundary, spurious, nested, missed) and lenient scores (an overlap with the right type
@@ -241,15 +242,26 @@ def evaluate_ner(
     from relnet.corpus import read_documents
     from relnet.evaluation.spans import format_span_breakdown, format_span_table
     from relnet.mentions import get_tagger
+    from relnet.workflows.evaluate import check_training_overlap
     from relnet.workflows.ner import evaluate_tagger
 
+    docs = read_documents(split)
+    trained: dict = {}  # what the tagger learnt from: the NER model's record, or the lexicon's split
+    if tagger == "transformer" and ner_model is not None:
+        from relnet.mentions.ner_model import META_FILE
+
+        if (ner_model / META_FILE).is_file():
+            trained = json.loads((ner_model / META_FILE).read_text())
+    elif tagger == "lexicon" and lexicon_from is not None:
+        trained = {"trained_on": [d.id for d in read_documents(lexicon_from)]}
+    overlap = check_training_overlap(trained, {d.id for d in docs}, split, allow_overlap)
     scores = evaluate_tagger(
         get_tagger(tagger, ner_model=ner_model, lexicon_from=lexicon_from, snap_words=snap_words, backend=backend),
-        read_documents(split),
+        docs,
         errors_path=errors,
     )
     if output:
-        output.write_text(json.dumps(scores, indent=2))
+        output.write_text(json.dumps({**scores, "training_overlap_documents": overlap}, indent=2))
     typer.echo(format_span_table(scores))
     typer.echo(format_span_breakdown(scores["errors"]))
     typer.echo(f"{scores['speed']['documents_per_second']:.1f} documents/s")

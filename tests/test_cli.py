@@ -108,3 +108,10 @@ def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path
         "CHEMICAL": (1.0, 7), "GENE": (1.0, 8), "micro": (1.0, 15)
     }  # fmt: skip
     assert scores["errors"]["exact"] == 15 and scores["errors"]["missed"] == scores["errors"]["spurious"] == 0
+    assert scores["training_overlap_documents"] == 0
+    # a lexicon scored on the split it was built from is refused, or noted
+    own = runner.invoke(app, ["evaluate-ner", str(split_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir)])
+    assert own.exit_code == 2 and "2 of its 2 documents were in the model's training data" in own.output
+    own = runner.invoke(app, ["evaluate-ner", str(split_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir),
+                              "--allow-overlap", "--output", str(out)])  # fmt: skip
+    assert own.exit_code == 0 and json.loads(out.read_text())["training_overlap_documents"] == 2

@@ -59,7 +59,7 @@ def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) 
         path, num_labels=len(labels), id2label=dict(enumerate(labels)), label2id=label2id
     )
     meta = {"labels": labels, "types": types, "tagging": config.tagging, "max_length": config.max_length,
-            "config": asdict(config)}  # fmt: skip
+            "config": asdict(config), "trained_on": sorted({d.id for d in train_docs})}  # fmt: skip
     tagger = TransformerTagger(model, tokenizer, meta)
     windows = [w for d in train_docs for w in encode_document(d, tokenizer, space, config.max_length, kind_of)]
     log.info(

@@ -162,6 +162,8 @@ def test_ner_train_save_load_tag(
                        max_length=64)  # fmt: skip
     result = train_ner(config)
     assert (tmp_path / "ner/best/relnet_ner.json").is_file() and result["micro_f1"] == 1.0
+    trained_on = json.loads((tmp_path / "ner/best/relnet_ner.json").read_text())["trained_on"]
+    assert trained_on == sorted(d.id for d in read_documents(config.train))  # what evaluate-ner checks against
     tagger = TransformerTagger.load(tmp_path / "ner/best")
     doc = read_documents(dev_dir)[0]
     tagged = tagger.tag(doc.with_annotations((), ()))
