@@ -445,8 +445,8 @@ def network_html(
     around: Annotated[str | None, typer.Option(help="draw the neighbourhood of this entity only")] = None,
     hops: Annotated[int, typer.Option(help="with --around: edges away from the entity")] = 1,
     max_edges: Annotated[
-        int, typer.Option(help="refuse a larger graph, naming the filter that would do (0: no limit)")
-    ] = 3000,
+        int | None, typer.Option(help="refuse a larger graph, naming the filter that would do (default 3000; 0: none)")
+    ] = None,
 ) -> None:
     """Write the network as one standalone HTML page (works offline)."""
     from relnet.network.api import html

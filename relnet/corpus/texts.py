@@ -53,9 +53,9 @@ def detect_format(path: str | Path) -> str:
     if name.endswith(ARCHIVES) or plain_name(name).endswith(".nxml"):
         return "jats"
     if name.endswith(".jsonl"):
-        return "chemprot"
+        return "chemprot"  # relnet's documents.jsonl, read by `read_documents`
     if plain_name(name).endswith(".tsv"):
-        return "tsv"  # relnet's documents.jsonl, read by `read_documents`
+        return "tsv"
     if plain_name(name).endswith(".json"):
         return "bioc"
     head = sniff(path)
@@ -78,9 +78,9 @@ def _folder_format(folder: Path) -> str:
         return "chemprot"
     if files_in(folder, FILE_FOLDERS["tsv"]) and not any(folder.glob("*relations*.tsv")):
         return "tsv"  # abstracts without annotations (the unlabeled corpus)
-    if files_in(folder, (".nxml", ".nxml.gz")):
+    if files_in(folder, FILE_FOLDERS["jats"]):
         return "jats"
-    xml = files_in(folder, (".xml", ".xml.gz"))
+    xml = files_in(folder, FILE_FOLDERS["medline"])
     fmt = detect_format(xml[0]) if xml else ""
     return fmt if fmt == "medline" else "chemprot"  # chemprot: `read_documents` says what the folder lacks
 

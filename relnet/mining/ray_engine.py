@@ -32,7 +32,7 @@ from typing import Any
 from relnet.data import Deletion, Document, Relation
 from relnet.errors import RelnetError
 from relnet.mining.shards import Shard, plan_shards
-from relnet.store.parquet import done_shards, is_done, write_shard
+from relnet.store.parquet import DONE, done_shards, is_done, shard_folder, write_shard
 
 log = logging.getLogger("relnet")
 
@@ -108,7 +108,7 @@ class ShardMiner:
         from relnet.mining.pipeline import mine_batch
 
         if is_done(self.out, shard.name):  # a retried task whose shard was written before the failure
-            record = json.loads((Path(self.out) / "shards" / shard.name / "shard.json").read_text())
+            record = json.loads((shard_folder(self.out, shard.name) / DONE).read_text())
             return {**record, "skipped": True}
         self._chaos(shard)
         started = time.perf_counter()

@@ -25,6 +25,11 @@ MAX_COMMUNITY_EDGES = 20_000
 MAX_HTML_EDGES = 3_000
 
 
+def _edges(store: RelationStore, filters: dict) -> list[EdgeRow]:
+    """The store's edges under the commands' filters (``types``, ``min_confidence``, ``min_evidence``)."""
+    return store.edges(filters.get("types"), filters.get("min_confidence", 0.0), filters.get("min_evidence", 1))
+
+
 def load_graph(
     store_path: str | Path,
     types: Iterable[str] | None = None,
@@ -40,7 +45,7 @@ def summary(store_path: str | Path, k: int = 10, **filters) -> str:
     """Row counts, graph size, hubs and the largest communities, as text."""
     with RelationStore(store_path, read_only=True) as store:
         counts = store.counts()
-        edges = store.edges(filters.get("types"), filters.get("min_confidence", 0.0), filters.get("min_evidence", 1))
+        edges = _edges(store, filters)
         entities = {e.key: (e.name, e.kind) for e in store.entities()}
     nodes = {e.head for e in edges} | {e.tail for e in edges}
     pairs = {(e.head, e.tail) for e in edges}
@@ -132,7 +137,7 @@ def export(store_path: str | Path, out: str | Path, fmt: str = "graphml", **filt
     from relnet.network.export import CSV_COLUMNS
 
     with RelationStore(store_path, read_only=True) as store:
-        edges = store.edges(filters.get("types"), filters.get("min_confidence", 0.0), filters.get("min_evidence", 1))
+        edges = _edges(store, filters)
         names = {e.key: e.name for e in store.entities()}
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,11 +150,17 @@ def export(store_path: str | Path, out: str | Path, fmt: str = "graphml", **filt
     return path
 
 
+def evidence_threshold(edges: list[EdgeRow], limit: int) -> int:
+    """The smallest minimum evidence that leaves at most ``limit`` of ``edges``: every edge above the
+    (limit + 1)-th's evidence (1 when they fit already)."""
+    counts = sorted((e.evidence for e in edges), reverse=True)
+    return counts[limit] + 1 if len(counts) > limit else 1
+
+
 def too_large(edges: list[EdgeRow], limit: int) -> str:
     """Why a graph of ``edges`` is refused, and the smallest ``--min-evidence`` that brings it under ``limit``."""
-    counts = sorted((e.evidence for e in edges), reverse=True)
-    threshold = counts[limit] + 1 if len(counts) > limit else 1  # every edge above the (limit+1)-th's evidence
-    kept = sum(1 for c in counts if c >= threshold)
+    threshold = evidence_threshold(edges, limit)
+    kept = sum(1 for e in edges if e.evidence >= threshold)
     evidence = f"--min-evidence {threshold} ({kept} edges), " if kept else ""  # useless when every edge ties
     return (
         f"{len(edges)} edges are too many for a browser (limit {limit}); add {evidence}--types, or --around NAME "
@@ -160,9 +171,8 @@ def too_large(edges: list[EdgeRow], limit: int) -> str:
 def fitting_min_evidence(store_path: str | Path, max_edges: int = MAX_HTML_EDGES, **filters) -> int:
     """The smallest ``min_evidence`` (at least the one given) whose network has at most ``max_edges`` edges."""
     with RelationStore(store_path, read_only=True) as store:
-        counts = sorted((e.evidence for e in store.edges(filters.get("types"), filters.get("min_confidence", 0.0),
-                                                          filters.get("min_evidence", 1))), reverse=True)  # fmt: skip
-    return max(filters.get("min_evidence", 1), counts[max_edges] + 1 if len(counts) > max_edges else 1)
+        edges = _edges(store, filters)
+    return max(filters.get("min_evidence", 1), evidence_threshold(edges, max_edges))
 
 
 def html(
@@ -170,12 +180,14 @@ def html(
     out: str | Path,
     around: str | None = None,
     hops: int = 1,
-    max_edges: int = MAX_HTML_EDGES,
+    max_edges: int | None = None,
     **filters,
 ) -> Path:
     """Write the (filtered) network — or the neighbourhood of ``around`` — as a standalone HTML page; refused over
-    ``max_edges`` edges (0: no limit) with the filter that would do."""
+    ``max_edges`` edges (default `MAX_HTML_EDGES`; 0: no limit) with the filter that would do."""
     from relnet.views.html import write_html
+
+    max_edges = MAX_HTML_EDGES if max_edges is None else max_edges
 
     types, min_evidence = filters.get("types"), filters.get("min_evidence", 1)
     min_confidence = filters.get("min_confidence", 0.0)

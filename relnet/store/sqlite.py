@@ -60,7 +60,6 @@ CREATE TABLE IF NOT EXISTS mined (
     doc_id TEXT NOT NULL REFERENCES documents(id), model_id TEXT NOT NULL, PRIMARY KEY (doc_id, model_id));
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, models TEXT NOT NULL, params TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_key);
 CREATE INDEX IF NOT EXISTS relations_label ON relations(label);
 CREATE INDEX IF NOT EXISTS relations_arg2 ON relations(doc_id, arg2);
 """
@@ -69,14 +68,16 @@ GROUPING_COLUMNS = ("concept", "surface_key", "short_key", "long_key", "long_for
 GROUPING_INDEXES = """
 DROP INDEX IF EXISTS mentions_surface;
 DROP INDEX IF EXISTS mentions_short;
+DROP INDEX IF EXISTS mentions_entity;
 CREATE INDEX IF NOT EXISTS mentions_surface_key ON mentions(surface_key, short_key, concept, entity_key);
 CREATE INDEX IF NOT EXISTS mentions_short_key ON mentions(short_key, long_key, concept, entity_key);
 CREATE INDEX IF NOT EXISTS mentions_long ON mentions(long_key) WHERE long_key != '';
 CREATE INDEX IF NOT EXISTS mentions_entity_text ON mentions(entity_key, text, kind);
 """
 # the first two cover `_regroup`'s "which mentions of this form are not yet in this entity" as two index ranges,
-# the last `_refresh_entities`' count: without them both scan every mention of a frequent name per batch, and
-# mining slows as the store grows (measured on the unlabeled corpus, docs/scale.md)
+# the last every lookup by entity (`_refresh_entities`' count, neighbourhoods; it replaces ``mentions(entity_key)``):
+# without them every batch scans each stored mention of a frequent name, and mining slows as the store grows
+# (measured on the unlabeled corpus, docs/scale.md)
 # version 4: what sources say about a document (`Document.meta`; MEDLINE: journal, year, PMID version and revision
 # date, MeSH headings), added to older stores' documents (left empty there)
 DOCUMENT_COLUMNS = {
@@ -89,7 +90,7 @@ CREATE TABLE IF NOT EXISTS mesh (
 CREATE INDEX IF NOT EXISTS mesh_ui ON mesh(ui);
 """
 # version 5: which tagger found each relation's mentions; where each model (by content id) was last seen; the
-# shard folders of distributed runs already imported (`relnet.store.shards`)
+# shard folders of distributed runs already imported (`relnet.store.parquet`)
 MODELS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS models (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL, seen TEXT NOT NULL);
@@ -195,10 +196,7 @@ class RelationStore:
                 self.conn.executescript(SCHEMA)
                 self._upgrade_to_4()  # first: the other upgrades read documents
                 self.conn.executescript(METADATA_SCHEMA)
-                self.conn.executescript(MODELS_SCHEMA)
-                relation_columns = {row[1] for row in self.conn.execute("PRAGMA table_info(relations)")}
-                if "tagger_id" not in relation_columns:
-                    self.conn.execute("ALTER TABLE relations ADD COLUMN tagger_id TEXT NOT NULL DEFAULT ''")
+                self._upgrade_to_5()
                 if version == 1:
                     self._upgrade_from_1()
                 if version in (1, 2):
@@ -251,6 +249,12 @@ class RelationStore:
             if column not in columns:
                 self.conn.execute(f"ALTER TABLE documents ADD COLUMN {column} {declaration}")
 
+    def _upgrade_to_5(self) -> None:
+        """The ``models`` and ``imports`` tables, and the relations' ``tagger_id`` (empty for those stored before)."""
+        self.conn.executescript(MODELS_SCHEMA)
+        if "tagger_id" not in {row[1] for row in self.conn.execute("PRAGMA table_info(relations)")}:
+            self.conn.execute("ALTER TABLE relations ADD COLUMN tagger_id TEXT NOT NULL DEFAULT ''")
+
     def _check_schema(self) -> int:
         try:
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -296,7 +300,7 @@ class RelationStore:
         return dict(self.conn.execute("SELECT id, path FROM models"))
 
     def imported_shards(self) -> set[str]:
-        """Names of the shard folders already merged into this store (`relnet.store.shards`)."""
+        """Names of the shard folders already merged into this store (`relnet.store.parquet`)."""
         return (
             {row[0] for row in self.conn.execute("SELECT shard FROM imports")} if self._has_table("imports") else set()
         )
@@ -312,6 +316,7 @@ class RelationStore:
         """The id of one relation model that mined into this store, given that id, or the model's folder (matched by
         content, so a moved folder still matches; `relnet.model.identity`), or ``FOLDER+int8`` for one backend's run.
         Several matches (the same weights run on two backends) or none: an error listing what the store holds."""
+        from relnet.model.hardware import LOSSY
         from relnet.model.identity import PREFIX, weights_digest
 
         models = self.models()
@@ -319,7 +324,7 @@ class RelationStore:
             return model
         candidates: list[str] = []
         folder, _, backend = model.rpartition("+")
-        if folder and backend in ("bf16", "int8") and Path(folder).is_dir():  # FOLDER+int8: that backend's run
+        if folder and backend in LOSSY and Path(folder).is_dir():  # FOLDER+int8: that backend's run
             wanted = f"{PREFIX}{weights_digest(folder)}+{backend}"
             candidates = [m for m in models if m in (wanted, f"{Path(folder).resolve()}+{backend}")]
         elif Path(model).is_dir():
