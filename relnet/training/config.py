@@ -58,8 +58,27 @@ class TrainConfig:
     precision: str = field(
         default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
     )
+    teacher: list[str] = field(
+        default_factory=list, metadata={"help": "distil from these model folders (repeat; mean of probabilities)"}
+    )
+    distill_alpha: float = field(
+        default=0.5, metadata={"help": "weight of the gold labels' loss; 1 − it on the teacher's (with --teacher)"}
+    )
+    distill_temperature: float = field(default=2.0, metadata={"help": "softmax temperature of the distillation"})
+    calibration_holdout: float = field(
+        default=0.0,
+        metadata={"help": "hold out this fraction of --train documents to set the negative class's offset (cpr)"},
+    )
 
     def __post_init__(self) -> None:
+        if not 0 <= self.distill_alpha <= 1:
+            raise RelnetError(f"distill_alpha must be in [0, 1], got {self.distill_alpha}")
+        if self.distill_temperature <= 0:
+            raise RelnetError(f"distill_temperature must be > 0, got {self.distill_temperature}")
+        if not 0 <= self.calibration_holdout < 1:
+            raise RelnetError(f"calibration_holdout must be in [0, 1), got {self.calibration_holdout}")
+        if self.calibration_holdout and self.scheme in SCHEMES and SCHEMES[self.scheme].negative is None:
+            raise RelnetError(f"calibration_holdout needs a scheme with a negative class (cpr), not {self.scheme!r}")
         if self.precision not in PRECISIONS:
             raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         if self.scheme not in SCHEMES:
@@ -105,7 +124,8 @@ class TrainConfig:
         for key in ("train", "dev", "output_dir", "init_from"):
             if data.get(key):
                 data[key] = resolve_from(base, data[key])
-        data["extra_train"] = [resolve_from(base, x) for x in data.get("extra_train", [])]
+        for key in ("extra_train", "teacher"):
+            data[key] = [resolve_from(base, x) for x in data.get(key, [])]
         if data.get("encoder") and (base / data["encoder"]).exists():  # a folder, not a hub name
             data["encoder"] = resolve_from(base, data["encoder"])
         data.update({k: v for k, v in overrides.items() if v is not None})

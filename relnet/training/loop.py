@@ -35,6 +35,7 @@ from relnet.training.core import (
     optimizer_and_schedule,
     set_seed,
 )
+from relnet.training.distill import distillation_loss
 
 log = logging.getLogger("relnet")
 
@@ -62,7 +63,9 @@ def train(
     scheme: LabelScheme,
     weights: list[float] | None = None,
     resume: bool = False,
+    targets: torch.Tensor | None = None,
 ) -> History:
+    """``targets`` (N, C): a teacher's probabilities per training example, for `distillation_loss`."""
     set_seed(config.seed)
     rng = random.Random(config.seed)
     precision = resolve_precision(config.precision)
@@ -96,8 +99,17 @@ def train(
         lengths=[len(f.input_ids) for f in feats],
         batch_size=config.batch_size,
         collate=lambda idx: enc.collate([feats[i] for i in idx]),
-        loss=lambda batch, idx: F.cross_entropy(
-            model(**batch).float(), torch.tensor([y[i] for i in idx]), weight=loss_weights
+        loss=lambda batch, idx: (
+            distillation_loss(
+                model(**batch).float(),
+                torch.tensor([y[i] for i in idx]),
+                targets[idx],
+                config.distill_alpha,
+                config.distill_temperature,
+                loss_weights,
+            )
+            if targets is not None
+            else F.cross_entropy(model(**batch).float(), torch.tensor([y[i] for i in idx]), weight=loss_weights)
         ),  # (B, C) logits
         evaluate=dev_scores,
         save=lambda folder, extra: model.save(folder, {**extra, "config": config.to_json()}),

@@ -25,8 +25,10 @@ from relnet.examples.labels import get_scheme
 from relnet.examples.sampling import class_weights, oversample, parse_factors, subsample_negatives
 from relnet.model.classifier import RelationClassifier
 from relnet.model.encoder import PairEncoder
+from relnet.training.calibrate import fit_negative_offset, holdout_documents
 from relnet.training.config import TrainConfig
 from relnet.training.data import leak_free
+from relnet.training.distill import teacher_documents, teacher_targets
 from relnet.training.loop import BEST, LAST, set_seed, train
 
 log = logging.getLogger("relnet")
@@ -49,6 +51,10 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
         config.train, config.extra_train, held_out, config.extra_dedupe,
         lambda path, exclude: load_examples(path, scheme, exclude_ids=exclude),
     )  # fmt: skip
+    # calibration documents: a seeded slice of --train (its DrugProt re-annotations stay out too, by the dedupe)
+    calibration_docs = holdout_documents([e.doc_id for e in train_examples], config.calibration_holdout, config.seed)
+    calibration_examples = [e for e in train_examples if e.doc_id in calibration_docs]
+    train_examples = [e for e in train_examples if e.doc_id not in calibration_docs]
     if config.extra_ratio and extra_examples:
         cap = int(config.extra_ratio * len(train_examples))
         extra_examples = random.Random(config.seed).sample(extra_examples, min(cap, len(extra_examples)))
@@ -87,19 +93,46 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     model.meta["marker_kinds"] = sorted(kinds | set(model.meta.get("marker_kinds", [])))  # `init_from` saw its own
     # the documents it learnt from (with `init_from`'s): `relnet evaluate`/`predict`/`evaluate-mining` refuse a split
     # that overlaps them
-    model.meta["trained_on"] = sorted({e.doc_id for e in train_examples} | set(model.meta.get("trained_on", [])))
+    # (the calibration slice and a teacher's training documents count: scores on them would be inflated too)
+    model.meta["trained_on"] = sorted(
+        {e.doc_id for e in train_examples} | calibration_docs | set(model.meta.get("trained_on", []))
+        | teacher_documents(config.teacher)
+    )  # fmt: skip
     weights = class_weights(train_examples, model.labels) if config.class_weights else None
     (out / "config.json").write_text(json.dumps(config.to_json(), indent=2))
+    targets = None
+    if config.teacher:
+        leaked = teacher_documents(config.teacher) & held_out
+        if leaked:
+            raise RelnetError(
+                f"the teachers were trained on {len(leaked)} documents of the dev split {config.dev} "
+                f"(e.g. {', '.join(sorted(leaked)[:3])}): the student's model selection would see them"
+            )
+        targets = teacher_targets(config.teacher, train_examples, model, config.eval_batch_size, out)
 
     # -- train -------------------------------------------------------------------------------
     t0 = time.time()
-    history = train(config, model, train_examples, dev_examples, scheme, weights, resume=resume)
+    history = train(config, model, train_examples, dev_examples, scheme, weights, resume=resume, targets=targets)
     wall = time.time() - t0
     plot_learning_curves(history.epochs, out / "learning_curves.png")
     (out / "history.json").write_text(json.dumps(history.epochs, indent=2))
 
-    # -- final report on the best model ------------------------------------------------------
+    # -- calibration on the held-out training documents, then the final report on the best model --
     best = RelationClassifier.load(out / BEST)
+    if calibration_examples and "calibration" not in best.meta:  # not again when a finished run is resumed
+        uncalibrated = score([e.label for e in dev_examples],
+                             [p.label for p in best.predict(dev_examples, config.eval_batch_size)], scheme)  # fmt: skip
+        calibration = fit_negative_offset(
+            best.predict_proba(calibration_examples, config.eval_batch_size),
+            [e.label for e in calibration_examples], best.labels, scheme, len(calibration_docs),
+        )  # fmt: skip
+        best.meta["logit_bias"][best.labels.index(scheme.negative)] += calibration.negative_offset
+        best.meta["calibration"] = calibration.to_json()
+        best.meta["calibration"]["dev_micro_f1_uncalibrated"] = uncalibrated.micro["f1"]
+        best.save(out / BEST)
+        log.info("calibration on %d held-out training documents: negative-class offset %+.1f (held-out micro-F1 "
+                 "%.4f → %.4f)", len(calibration_docs), calibration.negative_offset, calibration.micro_f1_before,
+                 calibration.micro_f1_after)  # fmt: skip
     t1 = time.time()
     predicted = [p.label for p in best.predict(dev_examples, config.eval_batch_size)]
     infer_seconds = time.time() - t1
@@ -113,7 +146,10 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
         "dev_examples": len(dev_examples),
         "inference_examples_per_second": len(dev_examples) / max(infer_seconds, 1e-9),
         "seconds_per_epoch": [e["train_seconds"] for e in history.epochs],
+        "teachers": list(config.teacher),
     }
+    if "calibration" in best.meta:
+        summary["calibration"] = best.meta["calibration"]
     text = write_report(out, "dev", scores, official, summary)
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return {"text": text, **summary, "micro_f1": scores.micro["f1"], "macro_f1": scores.macro["f1"]}
