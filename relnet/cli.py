@@ -390,6 +390,47 @@ def mine(
         typer.echo(f"store      {store}")
 
 
+@app.command("pseudo-label")
+def pseudo_label(
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT…", help="unlabeled text in any `relnet mine` format")],
+    output: Annotated[Path, typer.Option(help="folder for documents.jsonl (a --extra-train corpus) and pseudo.json")],
+    teacher: Annotated[list[str], typer.Option(help="a model folder that labels the pairs (repeat for an ensemble)")],
+    gate: Annotated[
+        str | None, typer.Option(help="a cpr model deciding which pairs are related (needed for fine/coarse5)")
+    ] = None,
+    exclude: Annotated[
+        list[Path] | None, typer.Option(help="drop the documents of this split (repeat): dev, test")
+    ] = None,
+    min_confidence: Annotated[float, typer.Option(help="keep a pair whose label has at least this probability")] = 0.9,
+    max_per_class: Annotated[int, typer.Option(help="at most this many pairs per label (seeded; 0 = all)")] = 0,
+    max_docs: Annotated[int, typer.Option(help="stop after this many documents (0 = all)")] = 0,
+    seed: int = 13,
+    tagger: Annotated[str, typer.Option(help="NER backend: lexicon | transformer")] = "transformer",
+    lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
+    ner_model: Annotated[
+        str | None, typer.Option(help="NER model folder (or registered name) for --tagger transformer")
+    ] = None,
+    batch_size: int = 64,
+    backend: BackendOpt = "auto",
+) -> None:
+    """Self-training data: tag INPUT…, label every candidate pair with --teacher, keep the confident ones, write
+    them as a corpus for `relnet train --extra-train`."""
+    _setup_logging()
+    from relnet import registry
+    from relnet.mentions import get_tagger
+    from relnet.model.backends import resolve_backend
+    from relnet.workflows.pseudo_label import pseudo_label_to_folder
+
+    ner_dir = registry.resolve(ner_model, "ner") if ner_model is not None else None
+    ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_dir, backend=resolve_backend(backend, kind="ner"))
+    stats = pseudo_label_to_folder(
+        inputs, output, teacher, ner, gate, exclude or [], min_confidence, max_per_class, max_docs, seed,
+        resolve_backend(backend), batch_size,
+    )  # fmt: skip
+    typer.echo(stats.format())
+    typer.echo(f"corpus     {output / 'documents.jsonl'}  (relnet train --extra-train {output})")
+
+
 @network_app.command("summary")
 def network_summary(
     store: Annotated[Path, typer.Argument(help="a store written by `relnet mine`")],

@@ -44,7 +44,7 @@ def extract_relations_batch(
     scheme = get_scheme(classifier.meta.get("scheme", "cpr"))
     candidates = (ex for doc in docs for ex in make_examples(doc, None))
     out: dict[str, list[Relation]] = {doc.id: [] for doc in docs}
-    for examples in _chunks(candidates, chunk, PREDICT_CHARS):
+    for examples in chunked(candidates, chunk, PREDICT_CHARS):
         predictions = classifier.predict(examples, batch_size=batch_size)
         for ex, p in zip(examples, predictions, strict=True):
             if p.label == scheme.negative:
@@ -54,7 +54,10 @@ def extract_relations_batch(
     return [out[doc.id] for doc in docs]
 
 
-def _chunks(examples: Iterator[Example], pairs: int, chars: int) -> Iterator[list[Example]]:
+def chunked(
+    examples: Iterator[Example], pairs: int = PREDICT_CHUNK, chars: int = PREDICT_CHARS
+) -> Iterator[list[Example]]:
+    """Lists of at most ``pairs`` examples and ``chars`` characters of their sentences."""
     chunk: list[Example] = []
     size = 0
     for ex in examples:

@@ -1,0 +1,52 @@
+"""Figures over several seeds: mean ± standard deviation, and whether two recipes differ beyond seed noise.
+
+The rule the project reports by (docs/results.md): a difference of means under two standard deviations of the
+seed noise is "no difference". The noise is the pooled sample standard deviation of the two recipes' runs.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class SeedFigure:
+    mean: float
+    sd: float  # sample standard deviation (n − 1); 0 for a single run
+    n: int
+    values: tuple[float, ...]
+
+    def __str__(self) -> str:
+        return f"{self.mean:.4f} ± {self.sd:.4f} (n={self.n})" if self.n > 1 else f"{self.mean:.4f} (one seed)"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def seed_figure(values: Sequence[float]) -> SeedFigure:
+    if not values:
+        raise ValueError("no runs to summarise")
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return SeedFigure(statistics.fmean(values), sd, len(values), tuple(values))
+
+
+def pooled_sd(a: SeedFigure, b: SeedFigure) -> float:
+    dof = a.n + b.n - 2
+    if dof <= 0:
+        return 0.0
+    return math.sqrt(((a.n - 1) * a.sd**2 + (b.n - 1) * b.sd**2) / dof)
+
+
+def compare(base: SeedFigure, other: SeedFigure) -> tuple[float, str]:
+    """(difference of means, verdict): "no difference" under 2 pooled sd, else "better"/"worse"; "unknown noise"
+    when neither side has two runs."""
+    diff = other.mean - base.mean
+    sd = pooled_sd(base, other)
+    if base.n < 2 and other.n < 2:
+        return diff, "unknown noise (one seed each)"
+    if abs(diff) < 2 * sd:
+        return diff, "no difference"
+    return diff, "better" if diff > 0 else "worse"

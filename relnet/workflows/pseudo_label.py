@@ -1,0 +1,224 @@
+"""Self-training data: unlabeled text → NER mentions → candidate pairs → a teacher's labels → a training corpus.
+
+What `relnet pseudo-label` runs. Documents of the splits named in ``exclude`` are dropped first (the unlabeled
+corpus holds the ChemProt development abstracts). Each candidate pair (chemical–gene, one sentence, as mining
+pairs them) is labelled by the teacher (one model or the mean of several, `Ensemble`); a pair is kept when the
+teacher's probability for its label is at least ``min_confidence``. For a scheme without a negative class
+(``fine`` types only annotated pairs), a ``gate`` model of a scheme with one (``cpr``) first decides that the pair
+is related at all, with the same threshold. ``max_per_class`` caps every class at a seeded sample, so the
+abundant classes (``false``, CPR:4) do not drown the rare ones.
+
+The output is relnet's Document JSONL (``documents.jsonl``, readable by ``relnet train --extra-train``), one
+document per kept pair — the sentence, its two mentions and, for a positive label, the relation — so no pair the
+teacher was unsure about becomes an implicit negative. Documents keep their PMID: the leak filter and the model's
+``trained_on`` record see them. ``pseudo.json`` holds the counts and settings, ``pseudo.txt`` the same for people.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from relnet.corpus.jsonl import DOCUMENTS_JSONL, write_documents_jsonl
+from relnet.data import CHEMICAL, GENE, Document, Example, Mention, Relation
+from relnet.errors import RelnetError
+from relnet.examples.candidates import make_examples
+from relnet.examples.labels import LabelScheme, get_scheme
+from relnet.mentions import Tagger, tag_all
+from relnet.model.classifier import RelationClassifier
+from relnet.progress import progress
+from relnet.relations.extract import chunked
+from relnet.workflows.ensemble import Ensemble
+
+
+@dataclass(frozen=True)
+class PseudoPair:
+    example: Example
+    label: str
+    confidence: float  # the teacher's probability of ``label`` (averaged over its members)
+
+
+@dataclass
+class PseudoStats:
+    documents_read: int = 0
+    documents_excluded: int = 0  # in an excluded split (dev, test)
+    candidates: int = 0
+    gated_out: int = 0  # the gate said "no relation" or was unsure
+    below_confidence: int = 0
+    capped: int = 0  # over --max-per-class
+    kept: Counter[str] = field(default_factory=Counter)
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "kept": dict(self.kept.most_common())}
+
+    def format(self) -> str:
+        lines = [f"documents read      {self.documents_read} ({self.documents_excluded} in an excluded split)",
+                 f"candidate pairs     {self.candidates}",
+                 f"  gated out         {self.gated_out}",
+                 f"  below confidence  {self.below_confidence}",
+                 f"  over the class cap {self.capped}",
+                 f"kept                {sum(self.kept.values())}",
+                 *(f"  {label:<16}  {n}" for label, n in self.kept.most_common())]  # fmt: skip
+        return "\n".join(lines)
+
+
+def select(
+    examples: list[Example],
+    probs: torch.Tensor,
+    labels: Sequence[str],
+    min_confidence: float,
+    gate_probs: torch.Tensor | None = None,
+    gate_negative: int | None = None,
+    stats: PseudoStats | None = None,
+) -> list[PseudoPair]:
+    """The pairs the teacher (and the gate, if any) is confident about, labelled with the teacher's argmax."""
+    stats = stats if stats is not None else PseudoStats()
+    conf, best = probs.max(dim=-1)
+    kept = []
+    for i, ex in enumerate(examples):
+        related = 1.0 if gate_probs is None or gate_negative is None else 1 - float(gate_probs[i, gate_negative])
+        if related < min_confidence:
+            stats.gated_out += 1
+        elif float(conf[i]) < min_confidence:
+            stats.below_confidence += 1
+        else:
+            kept.append(PseudoPair(ex, labels[int(best[i])], float(conf[i])))
+    return kept
+
+
+def balance(
+    pairs: list[PseudoPair], max_per_class: int, seed: int, stats: PseudoStats | None = None
+) -> list[PseudoPair]:
+    """At most ``max_per_class`` pairs per label (a seeded sample; 0 = no cap), in their original order."""
+    if not max_per_class:
+        return pairs
+    by_label: dict[str, list[int]] = {}
+    for i, p in enumerate(pairs):
+        by_label.setdefault(p.label, []).append(i)
+    rng = random.Random(seed)
+    keep: set[int] = set()
+    for label in sorted(by_label):
+        idx = by_label[label]
+        keep |= set(rng.sample(idx, max_per_class)) if len(idx) > max_per_class else set(idx)
+    if stats is not None:
+        stats.capped += len(pairs) - len(keep)
+    return [p for i, p in enumerate(pairs) if i in keep]
+
+
+def to_document(pair: PseudoPair, scheme: LabelScheme) -> Document:
+    """One pseudo-labelled pair as a document: its sentence, its two mentions, its relation (none for negatives)."""
+    ex = pair.example
+    head = Mention(ex.head_id, ex.head.start, ex.head.end, ex.head_text, CHEMICAL)
+    tail = Mention(ex.tail_id, ex.tail.start, ex.tail.end, ex.tail_text, GENE)
+    relations = ()
+    if pair.label != scheme.negative:
+        group = scheme.group_of(pair.label) or ""
+        relations = (Relation(ex.doc_id, ex.head_id, ex.tail_id, pair.label, group, True, pair.confidence),)
+    return Document(ex.doc_id, ex.text, (head, tail), relations, source="pseudo",
+                    meta={"confidence": pair.confidence, "sentence_offset": ex.offset})  # fmt: skip
+
+
+def _teacher(folders: Sequence[str | Path], backend: str) -> Ensemble:
+    if not folders:
+        raise RelnetError("pseudo-labelling needs a teacher: --teacher MODEL (repeat for an ensemble)")
+    return Ensemble([RelationClassifier.load(f, backend) for f in folders])
+
+
+def pseudo_label(
+    docs: Iterable[Document],
+    tagger: Tagger,
+    teacher: Ensemble,
+    gate: RelationClassifier | None = None,
+    min_confidence: float = 0.9,
+    exclude: set[str] | frozenset[str] = frozenset(),
+    max_docs: int = 0,
+    batch_docs: int = 64,
+    batch_size: int = 64,
+) -> tuple[list[PseudoPair], PseudoStats]:
+    """Confident pairs of ``docs`` (not ``exclude``d, at most ``max_docs`` of them), before class balancing."""
+    scheme = get_scheme(teacher.members[0].meta.get("scheme", "cpr"))
+    if scheme.negative is None and gate is None:
+        raise RelnetError(f"scheme {scheme.name} has no negative class: give a --gate model (cpr) that says which "
+                          "pairs are related at all")  # fmt: skip
+    gate_negative = None
+    if gate is not None:
+        gate_scheme = get_scheme(gate.meta.get("scheme", "cpr"))
+        if gate_scheme.negative is None:
+            raise RelnetError(f"the gate must have a negative class (cpr); it was trained under {gate_scheme.name}")
+        gate_negative = gate.labels.index(gate_scheme.negative)
+    stats, pairs = PseudoStats(), []
+
+    def run(batch: list[Document]) -> None:
+        for examples in chunked(ex for d in tag_all(tagger, batch) for ex in make_examples(d, None)):
+            stats.candidates += len(examples)
+            probs = teacher.predict_proba(examples, batch_size)
+            gate_probs = gate.predict_proba(examples, batch_size) if gate is not None else None
+            pairs.extend(select(examples, probs, teacher.labels, min_confidence, gate_probs, gate_negative, stats))
+
+    batch: list[Document] = []
+    bar = progress(total=max_docs or None, desc="pseudo-label", unit="doc")
+    for doc in docs:
+        if not isinstance(doc, Document):  # a MEDLINE deletion: nothing to label
+            continue
+        if max_docs and stats.documents_read - stats.documents_excluded >= max_docs:
+            break
+        stats.documents_read += 1
+        if doc.id in exclude:
+            stats.documents_excluded += 1
+            continue
+        batch.append(doc)
+        bar.update(1)
+        if len(batch) >= batch_docs:
+            run(batch)
+            batch = []
+            bar.set_postfix(pairs=len(pairs))
+    if batch:
+        run(batch)
+    bar.close()
+    return pairs, stats
+
+
+def pseudo_label_to_folder(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    teacher: Sequence[str | Path],
+    tagger: Tagger,
+    gate: str | Path | None = None,
+    exclude_splits: Sequence[str | Path] = (),
+    min_confidence: float = 0.9,
+    max_per_class: int = 0,
+    max_docs: int = 0,
+    seed: int = 13,
+    backend: str = "fp32",
+    batch_size: int = 64,
+) -> PseudoStats:
+    """Read ``inputs``, label them, write ``output/documents.jsonl`` + ``pseudo.json`` + ``pseudo.txt``."""
+    from relnet.corpus import read_documents
+    from relnet.mining.pipeline import read_inputs
+
+    if not 0 < min_confidence <= 1:
+        raise RelnetError(f"--min-confidence must be in (0, 1], got {min_confidence}")
+    exclude = {d.id for split in exclude_splits for d in read_documents(split)}
+    ensemble = _teacher(teacher, backend)
+    gate_model = RelationClassifier.load(gate, backend) if gate else None
+    pairs, stats = pseudo_label(read_inputs(list(inputs), tagged=True), tagger, ensemble, gate_model, min_confidence,
+                                exclude, max_docs, batch_size=batch_size)  # fmt: skip
+    pairs = balance(pairs, max_per_class, seed, stats)
+    scheme = get_scheme(ensemble.members[0].meta.get("scheme", "cpr"))
+    stats.kept = Counter(p.label for p in pairs)
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    write_documents_jsonl((to_document(p, scheme) for p in pairs), out / DOCUMENTS_JSONL)
+    settings = {"inputs": [str(i) for i in inputs], "teacher": [str(t) for t in teacher], "gate": str(gate or ""),
+                "scheme": scheme.name, "exclude_splits": [str(s) for s in exclude_splits],
+                "excluded_ids": len(exclude), "min_confidence": min_confidence, "max_per_class": max_per_class,
+                "max_docs": max_docs, "seed": seed}  # fmt: skip
+    (out / "pseudo.json").write_text(json.dumps({"settings": settings, **stats.to_json()}, indent=2))
+    (out / "pseudo.txt").write_text(stats.format() + "\n")
+    return stats

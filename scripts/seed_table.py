@@ -1,0 +1,51 @@
+"""Mean ± sd over seeds per recipe, each compared with the first recipe (no difference under 2 pooled sd).
+
+Usage: python scripts/seed_table.py NAME=RUN[,RUN…] [NAME=RUN,…] [--output PREFIX]
+Each RUN holds the dev.json `relnet train` writes. The score is the official F1 where the split has one, else
+micro-F1 (macro-F1 for coarse5). With --output, PREFIX.md and PREFIX.json are written too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from relnet.evaluation.seeds import compare, seed_figure
+
+
+def main_score(run: Path) -> float:
+    d = json.loads((run / "dev.json").read_text())
+    if d.get("official"):
+        return d["official"]["f1"]
+    return d["scores"]["macro" if d["scheme"] == "coarse5" else "micro"]["f1"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="+", help="NAME=RUN[,RUN…]")
+    parser.add_argument("--output", help="write PREFIX.md and PREFIX.json")
+    args = parser.parse_args()
+    groups = []
+    for g in args.groups:
+        name, _, runs = g.partition("=")
+        paths = [Path(r) for r in runs.split(",") if r]
+        groups.append((name, paths, seed_figure([main_score(p) for p in paths])))
+    base = groups[0][2]
+    lines = ["| recipe | runs | dev score per seed | mean ± sd | vs first | verdict |", "|---" * 6 + "|"]
+    payload = []
+    for name, paths, fig in groups:
+        diff, verdict = compare(base, fig)
+        per_seed = " / ".join(f"{v:.4f}" for v in fig.values)
+        lines.append(f"| {name} | {fig.n} | {per_seed} | {fig} | {diff:+.4f} | {verdict if fig is not base else '–'} |")
+        payload.append({"recipe": name, "runs": [str(p) for p in paths], **fig.to_json(), "diff_vs_first": diff,
+                        "verdict": verdict})  # fmt: skip
+    text = "\n".join(lines)
+    print(text)
+    if args.output:
+        Path(args.output + ".md").write_text(text + "\n")
+        Path(args.output + ".json").write_text(json.dumps(payload, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Self-training data: `relnet pseudo-label` on abstracts the tests write, a tiny teacher, the lexicon tagger."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from relnet.cli import app
+from relnet.corpus.abstracts_tsv import read_abstracts_tsv
+from relnet.corpus.jsonl import read_documents_jsonl
+from relnet.data import Example, Span
+from relnet.errors import RelnetError
+from relnet.examples.candidates import make_examples
+from relnet.examples.dataset import load_examples
+from relnet.examples.labels import get_scheme
+from relnet.mentions import get_tagger
+from relnet.model.classifier import RelationClassifier
+from relnet.training.config import TrainConfig
+from relnet.training.run import run_training
+from relnet.workflows.ensemble import Ensemble
+from relnet.workflows.pseudo_label import PseudoPair, PseudoStats, balance, pseudo_label, select, to_document
+
+ROWS = [
+    ("3001", "Aspirin and COX-2.", "Aspirin inhibits COX-2 in platelets. Gefitinib blocks EGFR."),
+    ("3002", "Metformin.", "Metformin is taken up by OCT1. Caffeine and EGFR were unrelated."),
+    ("2001", "A dev abstract.", "Gefitinib is an antagonist of EGFR."),  # in the dev split: excluded
+]
+
+
+@pytest.fixture
+def abstracts(tmp_path: Path) -> Path:
+    path = tmp_path / "abstracts.tsv"
+    path.write_text("".join(f"{pmid}\t{title}\t{text}\n" for pmid, title, text in ROWS))
+    return path
+
+
+def _train(out: Path, train: Path, dev: Path, encoder: Path, scheme: str = "cpr") -> str:
+    config = TrainConfig(train=str(train), dev=str(dev), output_dir=str(out), encoder=str(encoder), scheme=scheme,
+                         max_length=64, batch_size=4, epochs=1, lr=1e-3, seed=7)  # fmt: skip
+    run_training(config)
+    return str(out / "best")
+
+
+def _example(doc: str, label: str = "") -> Example:
+    return Example(doc, "Aspirin inhibits COX-2.", Span(0, 7), Span(17, 22), label, head_id="T1", tail_id="T2")
+
+
+def test_select_keeps_confident_pairs_and_the_gate_decides_relatedness() -> None:
+    labels = list(get_scheme("cpr").labels)
+    examples = [_example(str(i)) for i in range(3)]
+    probs = torch.tensor([[0.05, 0.0, 0.95, 0, 0, 0], [0.5, 0.5, 0, 0, 0, 0], [0.92, 0.08, 0, 0, 0, 0]])
+    stats = PseudoStats()
+    kept = select(examples, probs, labels, 0.9, stats=stats)
+    assert [(p.example.doc_id, p.label) for p in kept] == [("0", "CPR:4"), ("2", "false")]
+    assert stats.below_confidence == 1 and kept[0].confidence == pytest.approx(0.95)
+    gate = torch.tensor([[0.02, 0.98], [0.5, 0.5], [0.3, 0.7]])  # P(false) first
+    stats = PseudoStats()
+    kept = select(examples, probs, labels, 0.9, gate, 0, stats)
+    assert [p.example.doc_id for p in kept] == ["0"] and stats.gated_out == 2
+
+
+def test_balance_caps_each_class_with_a_seed() -> None:
+    pairs = [PseudoPair(_example(str(i)), "false" if i % 4 else "CPR:4", 0.95) for i in range(40)]
+    stats = PseudoStats()
+    capped = balance(pairs, 5, seed=1, stats=stats)
+    assert sorted(p.label for p in capped).count("false") == 5 and [p.label for p in capped].count("CPR:4") == 5
+    assert stats.capped == 30 and capped == balance(pairs, 5, seed=1)
+    assert balance(pairs, 0, seed=1) == pairs
+
+
+def test_to_document_round_trips_to_one_example_with_the_label() -> None:
+    for label, scheme in (("CPR:4", "cpr"), ("false", "cpr"), ("INHIBITOR", "fine")):
+        doc = to_document(PseudoPair(_example("9"), label, 0.97), get_scheme(scheme))
+        assert [m.text for m in doc.mentions] == ["Aspirin", "COX-2"] and doc.id == "9"
+        examples = make_examples(doc, get_scheme(scheme))
+        if scheme == "fine" or label != "false":
+            assert [e.label for e in examples] == [label]
+        else:
+            assert [e.label for e in examples] == ["false"] and doc.relations == ()
+
+
+def test_pseudo_label_end_to_end_feeds_training(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, abstracts: Path
+) -> None:
+    teacher = _train(tmp_path / "teacher", split_dir, dev_dir, tiny_encoder)
+    out = tmp_path / "pseudo"
+    result = CliRunner().invoke(app, ["pseudo-label", str(abstracts), "--output", str(out), "--teacher", teacher,
+                                      "--exclude", str(dev_dir), "--min-confidence", "0.01", "--tagger", "lexicon",
+                                      "--lexicon-from", str(split_dir), "--backend", "fp32"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "pseudo.json").read_text())
+    assert report["documents_read"] == 3 and report["documents_excluded"] == 1
+    docs = read_documents_jsonl(out)
+    # every within-sentence chemical–gene pair of 3001 and 3002 the lexicon finds, each kept at confidence ≥ 0.01
+    assert report["candidates"] == len(docs) == sum(report["kept"].values()) >= 3
+    assert {d.id for d in docs} == {"3001", "3002"} and all(len(d.mentions) == 2 for d in docs)
+    examples, _ = load_examples(out, get_scheme("cpr"))
+    assert len(examples) == len(docs)
+    # the corpus trains: as extra data its pairs are counted, and its PMIDs recorded
+    config = TrainConfig(train=str(split_dir), dev=str(dev_dir), output_dir=str(tmp_path / "student"),
+                         encoder=str(tiny_encoder), max_length=64, batch_size=4, epochs=1, lr=1e-3, seed=7,
+                         extra_train=[str(out)], teacher=[teacher])  # fmt: skip
+    student = run_training(config)
+    base = json.loads((tmp_path / "teacher/summary.json").read_text())["train_examples"]
+    assert student["train_examples"] == base + len(docs)
+    meta = json.loads((tmp_path / "student/best/relnet_model.json").read_text())
+    assert {"3001", "3002"} <= set(meta["trained_on"])
+    # nothing clears a threshold of 1 (a softmax of a trained model is never exactly 1 for these pairs)
+    strict = CliRunner().invoke(app, ["pseudo-label", str(abstracts), "--output", str(tmp_path / "none"),
+                                      "--teacher", teacher, "--min-confidence", "1", "--tagger", "lexicon",
+                                      "--lexicon-from", str(split_dir), "--max-docs", "1"])  # fmt: skip
+    assert strict.exit_code == 0, strict.output
+    none = json.loads((tmp_path / "none/pseudo.json").read_text())
+    assert none["documents_read"] == 1 and none["kept"] == {} and none["below_confidence"] == none["candidates"] > 0
+
+
+def test_fine_teacher_needs_a_cpr_gate(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, abstracts: Path
+) -> None:
+    fine = _train(tmp_path / "fine", split_dir, dev_dir, tiny_encoder, scheme="fine")
+    tagger = get_tagger("lexicon", lexicon_from=split_dir)
+    teacher = Ensemble([RelationClassifier.load(fine)])
+    with pytest.raises(RelnetError, match="no negative class"):
+        pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher)
+    with pytest.raises(RelnetError, match="gate must have a negative class"):
+        pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher, RelationClassifier.load(fine))
+    gate = RelationClassifier.load(_train(tmp_path / "gate", split_dir, dev_dir, tiny_encoder))
+    pairs, stats = pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher, gate, min_confidence=0.0)
+    assert stats.candidates == len(pairs) > 0 and all(p.label in get_scheme("fine").labels for p in pairs)
+    pairs, stats = pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher, gate, min_confidence=0.999)
+    assert stats.gated_out + stats.below_confidence == stats.candidates
