@@ -73,19 +73,14 @@ def select(
     probs: torch.Tensor,
     labels: Sequence[str],
     min_confidence: float,
-    gate_probs: torch.Tensor | None = None,
-    gate_negative: int | None = None,
     stats: PseudoStats | None = None,
 ) -> list[PseudoPair]:
-    """The pairs the teacher (and the gate, if any) is confident about, labelled with the teacher's argmax."""
+    """The pairs the teacher is confident about, labelled with its argmax."""
     stats = stats if stats is not None else PseudoStats()
     conf, best = probs.max(dim=-1)
     kept = []
     for i, ex in enumerate(examples):
-        related = 1.0 if gate_probs is None or gate_negative is None else 1 - float(gate_probs[i, gate_negative])
-        if related < min_confidence:
-            stats.gated_out += 1
-        elif float(conf[i]) < min_confidence:
+        if float(conf[i]) < min_confidence:
             stats.below_confidence += 1
         else:
             kept.append(PseudoPair(ex, labels[int(best[i])], float(conf[i])))
@@ -146,7 +141,7 @@ def pseudo_label(
     if scheme.negative is None and gate is None:
         raise RelnetError(f"scheme {scheme.name} has no negative class: give a --gate model (cpr) that says which "
                           "pairs are related at all")  # fmt: skip
-    gate_negative = None
+    gate_negative = 0
     if gate is not None:
         gate_scheme = get_scheme(gate.meta.get("scheme", "cpr"))
         if gate_scheme.negative is None:
@@ -157,9 +152,14 @@ def pseudo_label(
     def run(batch: list[Document]) -> None:
         for examples in chunked(ex for d in tag_all(tagger, batch) for ex in make_examples(d, None)):
             stats.candidates += len(examples)
-            probs = teacher.predict_proba(examples, batch_size)
-            gate_probs = gate.predict_proba(examples, batch_size) if gate is not None else None
-            pairs.extend(select(examples, probs, teacher.labels, min_confidence, gate_probs, gate_negative, stats))
+            if gate is not None:  # first, so the (larger) teacher sees only the related pairs
+                related = 1 - gate.predict_proba(examples, batch_size)[:, gate_negative]
+                passing = [e for e, r in zip(examples, related.tolist()) if r >= min_confidence]
+                stats.gated_out += len(examples) - len(passing)
+                examples = passing
+            if examples:
+                probs = teacher.predict_proba(examples, batch_size)
+                pairs.extend(select(examples, probs, teacher.labels, min_confidence, stats))
 
     batch: list[Document] = []
     bar = progress(total=max_docs or None, desc="pseudo-label", unit="doc")

@@ -49,7 +49,7 @@ def _example(doc: str, label: str = "") -> Example:
     return Example(doc, "Aspirin inhibits COX-2.", Span(0, 7), Span(17, 22), label, head_id="T1", tail_id="T2")
 
 
-def test_select_keeps_confident_pairs_and_the_gate_decides_relatedness() -> None:
+def test_select_keeps_confident_pairs() -> None:
     labels = list(get_scheme("cpr").labels)
     examples = [_example(str(i)) for i in range(3)]
     probs = torch.tensor([[0.05, 0.0, 0.95, 0, 0, 0], [0.5, 0.5, 0, 0, 0, 0], [0.92, 0.08, 0, 0, 0, 0]])
@@ -57,10 +57,6 @@ def test_select_keeps_confident_pairs_and_the_gate_decides_relatedness() -> None
     kept = select(examples, probs, labels, 0.9, stats=stats)
     assert [(p.example.doc_id, p.label) for p in kept] == [("0", "CPR:4"), ("2", "false")]
     assert stats.below_confidence == 1 and kept[0].confidence == pytest.approx(0.95)
-    gate = torch.tensor([[0.02, 0.98], [0.5, 0.5], [0.3, 0.7]])  # P(false) first
-    stats = PseudoStats()
-    kept = select(examples, probs, labels, 0.9, gate, 0, stats)
-    assert [p.example.doc_id for p in kept] == ["0"] and stats.gated_out == 2
 
 
 def test_balance_caps_each_class_with_a_seed() -> None:
@@ -132,4 +128,4 @@ def test_fine_teacher_needs_a_cpr_gate(
     pairs, stats = pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher, gate, min_confidence=0.0)
     assert stats.candidates == len(pairs) > 0 and all(p.label in get_scheme("fine").labels for p in pairs)
     pairs, stats = pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher, gate, min_confidence=0.999)
-    assert stats.gated_out + stats.below_confidence == stats.candidates
+    assert stats.gated_out + stats.below_confidence == stats.candidates and stats.gated_out > 0
