@@ -11,7 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
-from relnet.evaluation.seeds import compare, seed_figure
+from relnet.evaluation.seeds import compare, paired, seed_figure
 
 
 def main_score(run: Path) -> float:
@@ -32,14 +32,18 @@ def main() -> None:
         paths = [Path(r) for r in runs.split(",") if r]
         groups.append((name, paths, seed_figure([main_score(p) for p in paths])))
     base = groups[0][2]
-    lines = ["| recipe | runs | dev score per seed | mean ± sd | vs first | verdict |", "|---" * 6 + "|"]
+    lines = ["| recipe | runs | dev score per seed | mean ± sd | vs first | verdict | per-seed differences |",
+             "|---" * 7 + "|"]  # fmt: skip
     payload = []
     for name, paths, fig in groups:
         diff, verdict = compare(base, fig)
         per_seed = " / ".join(f"{v:.4f}" for v in fig.values)
-        lines.append(f"| {name} | {fig.n} | {per_seed} | {fig} | {diff:+.4f} | {verdict if fig is not base else '–'} |")
+        pairs = paired(base, fig) if fig is not base else None
+        per_pair = " / ".join(f"{v:+.4f}" for v in pairs.values) if pairs else "–"
+        lines.append(f"| {name} | {fig.n} | {per_seed} | {fig} | {diff:+.4f} | {verdict if fig is not base else '–'} "
+                     f"| {per_pair} |")  # fmt: skip
         payload.append({"recipe": name, "runs": [str(p) for p in paths], **fig.to_json(), "diff_vs_first": diff,
-                        "verdict": verdict})  # fmt: skip
+                        "verdict": verdict, "paired": pairs.to_json() if pairs else None})  # fmt: skip
     text = "\n".join(lines)
     print(text)
     if args.output:

@@ -2,6 +2,8 @@
 
 The rule the project reports by (docs/results.md): a difference of means under two standard deviations of the
 seed noise is "no difference". The noise is the pooled sample standard deviation of the two recipes' runs.
+Where two recipes ran with the same seeds, `paired` gives the per-seed differences as well (informative: with
+three seeds it is the sign of each difference that says most).
 """
 
 from __future__ import annotations
@@ -50,3 +52,10 @@ def compare(base: SeedFigure, other: SeedFigure) -> tuple[float, str]:
     if abs(diff) < 2 * sd:
         return diff, "no difference"
     return diff, "better" if diff > 0 else "worse"
+
+
+def paired(base: SeedFigure, other: SeedFigure) -> SeedFigure | None:
+    """The per-seed differences ``other − base`` (runs in the same seed order), or None when the counts differ."""
+    if base.n != other.n:
+        return None
+    return seed_figure([b - a for a, b in zip(base.values, other.values)])
