@@ -94,15 +94,15 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     # the documents it learnt from (with `init_from`'s): `relnet evaluate`/`predict`/`evaluate-mining` refuse a split
     # that overlaps them
     # (the calibration slice and a teacher's training documents count: scores on them would be inflated too)
+    taught_on = teacher_documents(config.teacher)
     model.meta["trained_on"] = sorted(
-        {e.doc_id for e in train_examples} | calibration_docs | set(model.meta.get("trained_on", []))
-        | teacher_documents(config.teacher)
-    )  # fmt: skip
+        {e.doc_id for e in train_examples} | calibration_docs | set(model.meta.get("trained_on", [])) | taught_on
+    )
     weights = class_weights(train_examples, model.labels) if config.class_weights else None
     (out / "config.json").write_text(json.dumps(config.to_json(), indent=2))
     targets = None
     if config.teacher:
-        leaked = teacher_documents(config.teacher) & held_out
+        leaked = taught_on & held_out
         if leaked:
             raise RelnetError(
                 f"the teachers were trained on {len(leaked)} documents of the dev split {config.dev} "
