@@ -431,6 +431,37 @@ def pseudo_label(
     typer.echo(f"corpus     {output / 'documents.jsonl'}  (relnet train --extra-train {output})")
 
 
+@app.command("pseudo-tag")
+def pseudo_tag(
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT…", help="unlabeled text in any `relnet mine` format")],
+    output: Annotated[Path, typer.Option(help="folder for documents.jsonl (a train-ner --extra-train corpus)")],
+    ner_model: Annotated[
+        str | None, typer.Option(help="the teacher: NER model folder or registered name (default: the registered)")
+    ] = None,
+    exclude: Annotated[
+        list[Path] | None, typer.Option(help="drop the documents of this split (repeat): dev, test")
+    ] = None,
+    max_docs: Annotated[int, typer.Option(help="stop after this many documents (0 = all)")] = 0,
+    tagger: Annotated[str, typer.Option(help="NER backend: transformer | lexicon")] = "transformer",
+    lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
+    backend: BackendOpt = "auto",
+) -> None:
+    """NER self-training data: tag INPUT… with a teacher tagger, write every document with its predicted mentions
+    as a corpus for `relnet train-ner --extra-train`."""
+    _setup_logging()
+    from relnet import registry
+    from relnet.mentions import get_tagger
+    from relnet.model.backends import resolve_backend
+    from relnet.workflows.pseudo_label import pseudo_tag_to_folder
+
+    ner_dir = registry.resolve(ner_model, "ner") if tagger == "transformer" else None
+    ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_dir, backend=resolve_backend(backend, kind="ner"))
+    teacher = str(ner_dir) if ner_dir is not None else f"lexicon from {lexicon_from}"
+    stats = pseudo_tag_to_folder(inputs, output, ner, exclude or [], max_docs, {"teacher": teacher})
+    typer.echo(stats.format())
+    typer.echo(f"corpus     {output / 'documents.jsonl'}  (relnet train-ner --extra-train {output})")
+
+
 @network_app.command("summary")
 def network_summary(
     store: Annotated[Path, typer.Argument(help="a store written by `relnet mine`")],

@@ -12,6 +12,9 @@ The output is relnet's Document JSONL (``documents.jsonl``, readable by ``relnet
 document per kept pair — the sentence, its two mentions and, for a positive label, the relation — so no pair the
 teacher was unsure about becomes an implicit negative. Documents keep their PMID: the leak filter and the model's
 ``trained_on`` record see them. ``pseudo.json`` holds the counts and settings, ``pseudo.txt`` the same for people.
+
+For NER (`relnet pseudo-tag`), the teacher is a tagger: every document keeps all its predicted mentions (a
+student tagger learns the teacher's spans, and its misses as "outside", as it would from gold), no relations.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import json
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -219,6 +222,87 @@ def pseudo_label_to_folder(
                 "scheme": scheme.name, "exclude_splits": [str(s) for s in exclude_splits],
                 "excluded_ids": len(exclude), "min_confidence": min_confidence, "max_per_class": max_per_class,
                 "max_docs": max_docs, "seed": seed}  # fmt: skip
+    (out / "pseudo.json").write_text(json.dumps({"settings": settings, **stats.to_json()}, indent=2))
+    (out / "pseudo.txt").write_text(stats.format() + "\n")
+    return stats
+
+
+@dataclass
+class PseudoTagStats:
+    documents_read: int = 0
+    documents_excluded: int = 0  # in an excluded split (dev, test)
+    documents_written: int = 0
+    mentions: Counter[str] = field(default_factory=Counter)
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "mentions": dict(self.mentions.most_common())}
+
+    def format(self) -> str:
+        lines = [f"documents read      {self.documents_read} ({self.documents_excluded} in an excluded split)",
+                 f"documents written   {self.documents_written}",
+                 f"mentions            {sum(self.mentions.values())}",
+                 *(f"  {kind:<16}  {n}" for kind, n in self.mentions.most_common())]  # fmt: skip
+        return "\n".join(lines)
+
+
+def pseudo_tag(
+    docs: Iterable[Document],
+    tagger: Tagger,
+    exclude: set[str] | frozenset[str] = frozenset(),
+    max_docs: int = 0,
+    stats: PseudoTagStats | None = None,
+    batch_docs: int = 64,
+) -> Iterable[Document]:
+    """``docs`` (not ``exclude``d, at most ``max_docs``) with the tagger's mentions in place of any they had."""
+    stats = stats if stats is not None else PseudoTagStats()
+    bar = progress(total=max_docs or None, desc="pseudo-tag", unit="doc")
+
+    def run(batch: list[Document]) -> list[Document]:
+        tagged = [replace(d, source="pseudo-ner") for d in tag_all(tagger, batch)]
+        stats.documents_written += len(tagged)
+        stats.mentions.update(m.kind for d in tagged for m in d.mentions)
+        bar.update(len(batch))
+        return tagged
+
+    batch: list[Document] = []
+    for doc in docs:
+        if not isinstance(doc, Document):  # a MEDLINE deletion: nothing to tag
+            continue
+        if max_docs and stats.documents_read - stats.documents_excluded >= max_docs:
+            break
+        stats.documents_read += 1
+        if doc.id in exclude:
+            stats.documents_excluded += 1
+            continue
+        batch.append(doc.with_annotations((), ()))  # the teacher's mentions only
+        if len(batch) >= batch_docs:
+            yield from run(batch)
+            batch = []
+    if batch:
+        yield from run(batch)
+    bar.close()
+
+
+def pseudo_tag_to_folder(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    tagger: Tagger,
+    exclude_splits: Sequence[str | Path] = (),
+    max_docs: int = 0,
+    settings: dict | None = None,
+) -> PseudoTagStats:
+    """Read ``inputs``, tag them, write ``output/documents.jsonl`` (a `train-ner --extra-train` corpus) + reports."""
+    from relnet.corpus import read_documents
+    from relnet.mining.pipeline import read_inputs
+
+    exclude = {d.id for split in exclude_splits for d in read_documents(split)}
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    stats = PseudoTagStats()
+    write_documents_jsonl(pseudo_tag(read_inputs(list(inputs), tagged=True), tagger, exclude, max_docs, stats),
+                          out / DOCUMENTS_JSONL)  # fmt: skip
+    settings = {"inputs": [str(i) for i in inputs], "exclude_splits": [str(s) for s in exclude_splits],
+                "excluded_ids": len(exclude), "max_docs": max_docs, **(settings or {})}  # fmt: skip
     (out / "pseudo.json").write_text(json.dumps({"settings": settings, **stats.to_json()}, indent=2))
     (out / "pseudo.txt").write_text(stats.format() + "\n")
     return stats

@@ -129,3 +129,38 @@ def test_fine_teacher_needs_a_cpr_gate(
     assert stats.candidates == len(pairs) > 0 and all(p.label in get_scheme("fine").labels for p in pairs)
     pairs, stats = pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher, gate, min_confidence=0.999)
     assert stats.gated_out + stats.below_confidence == stats.candidates and stats.gated_out > 0
+
+
+def test_pseudo_tag_writes_the_teachers_mentions_and_trains_a_tagger(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, abstracts: Path
+) -> None:
+    from relnet.training.config import NerConfig
+    from relnet.training.ner import train_ner
+
+    out = tmp_path / "tagged"
+    result = CliRunner().invoke(app, ["pseudo-tag", str(abstracts), "--output", str(out), "--tagger", "lexicon",
+                                      "--lexicon-from", str(split_dir), "--exclude", str(dev_dir)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "pseudo.json").read_text())
+    assert report["documents_read"] == 3 and report["documents_excluded"] == 1 and report["documents_written"] == 2
+    docs = read_documents_jsonl(out)
+    lexicon = get_tagger("lexicon", lexicon_from=split_dir)
+    expected = {
+        d.id: {(m.start, m.end, m.kind) for m in lexicon.tag(d).mentions} for d in read_abstracts_tsv(abstracts)
+    }
+    assert {d.id: {(m.start, m.end, m.kind) for m in d.mentions} for d in docs} == {
+        k: expected[k] for k in ("3001", "3002")
+    }
+    assert sum(report["mentions"].values()) == sum(len(d.mentions) for d in docs) > 0
+    assert all(d.relations == () and d.source == "pseudo-ner" for d in docs)
+    # the corpus trains a tagger: its documents become training windows and their PMIDs are recorded
+    config = NerConfig(train=str(split_dir), dev=str(dev_dir), output_dir=str(tmp_path / "ner"),
+                       encoder=str(tiny_encoder), epochs=1, batch_size=2, max_length=64,
+                       extra_train=[str(out)])  # fmt: skip
+    train_ner(config)
+    trained_on = json.loads((tmp_path / "ner/best/relnet_ner.json").read_text())["trained_on"]
+    assert {"3001", "3002"} <= set(trained_on) and "2001" not in trained_on
+    capped = CliRunner().invoke(app, ["pseudo-tag", str(abstracts), "--output", str(tmp_path / "one"), "--tagger",
+                                      "lexicon", "--lexicon-from", str(split_dir), "--max-docs", "1"])  # fmt: skip
+    assert capped.exit_code == 0, capped.output
+    assert [d.id for d in read_documents_jsonl(tmp_path / "one")] == ["3001"]
