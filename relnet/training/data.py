@@ -1,7 +1,9 @@
 """Leak-free training data for every trainer: the training split and any extra sources, minus held-out documents.
 
 Dev documents never reach training. With ``dedupe``, an extra source's re-annotation of a training document is
-dropped too (DrugProt re-annotates ChemProt abstracts), so no text carries two conflicting annotations.
+dropped too (DrugProt re-annotates ChemProt abstracts), so no text carries two conflicting annotations; the same
+holds between extra sources, the first one named winning (gold DrugProt before a pseudo-labelled corpus that holds
+the same abstracts).
 """
 
 from __future__ import annotations
@@ -31,4 +33,6 @@ def leak_free(
         found, found_docs = load(source, exclude)
         log.info("extra training data %s: %d documents, %d items", source, len(found_docs), len(found))
         more += found
+        if dedupe:  # a later source's copy of these documents is a duplicate, not more data
+            exclude = exclude | {d.id for d in found_docs}
     return items, docs, more
