@@ -43,7 +43,7 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
         },  # fmt: skip
     },
     "best": {
-        "ner": {"epochs": 3, "precision": "auto"},
+        "ner": {"epochs": 4, "extra_train": ["drugprot/training", "drugprot/development"], "precision": "auto"},
         "relations": {
             "scheme": "cpr",
             "epochs": 4,
@@ -117,8 +117,12 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
     data_print = {"train": fingerprint(config.train), "dev": fingerprint(config.dev)}
     hashes: dict[str, str] = {}
     ner_settings, rel_settings = config.step_settings("ner"), config.step_settings("relations")
-    hashes["ner"] = _digest(["ner", ner_settings, config.encoder, data_print])
+    # extra training folders are named relative to --data (drugprot/training)
+    ner_extra = [str(Path(config.data) / x) for x in ner_settings.get("extra_train", [])]
     extra = [str(Path(config.data) / x) for x in rel_settings.get("extra_train", [])]
+    hashes["ner"] = _digest(
+        ["ner", ner_settings, config.encoder, data_print, [fingerprint(Path(x)) for x in ner_extra]]
+    )
     hashes["relations"] = _digest(["relations", rel_settings, config.encoder, data_print,
                                    [fingerprint(Path(x)) for x in extra]])  # fmt: skip
     hashes["mine"] = _digest(["mine", hashes["ner"], hashes["relations"], fingerprint(source), config.backend])
@@ -147,7 +151,7 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
         from relnet.training.ner import train_ner
 
         cfg = NerConfig(train=str(config.train), dev=str(config.dev), output_dir=str(out / "ner"),
-                        encoder=config.encoder, **ner_settings)  # fmt: skip
+                        encoder=config.encoder, **{**ner_settings, "extra_train": ner_extra})  # fmt: skip
         scores = train_ner(cfg, overwrite=not resume, resume=resume)
         return {"model": str(out / "ner/best"), "strict_f1": scores["micro_f1"]}
 

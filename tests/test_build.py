@@ -115,3 +115,15 @@ def test_build_page_renders_in_a_browser(data: Path, tmp_path: Path, tiny_encode
         text = page.inner_text("body")
         browser.close()
     assert errors == [] and "entities" in text
+
+
+def test_build_ner_extra_training_folders_are_read_relative_to_data(
+    data: Path, tmp_path: Path, tiny_encoder: Path
+) -> None:
+    write_split(data / "more/training", ids=("3001", "3002"))  # a second corpus, as DrugProt is for `best`
+    config = _config(data, tmp_path / "b", tiny_encoder)
+    config.settings = {**TINY, "ner": {**TINY["ner"], "extra_train": ["more/training"]}}
+    result = build(config, echo=lambda _: None)
+    meta = json.loads((Path(result["models"]["ner"]) / "relnet_ner.json").read_text())
+    assert {"1001", "1002", "3001", "3002"} <= set(meta["trained_on"])
+    assert meta["config"]["extra_train"] == [str(data / "more/training")]
