@@ -33,6 +33,10 @@ class PretrainConfig:
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
     warmup_ratio: float = field(default=0.06, metadata={"help": "fraction of steps with linear warmup"})
     max_grad_norm: float = field(default=1.0, metadata={"help": "gradient clipping norm"})
+    freeze_encoder: bool = field(
+        default=False,
+        metadata={"help": "train the MLM head only (a warm-up for a new head; continue from checkpoint/ unfrozen)"},
+    )
     seed: int = field(default=13, metadata={"help": "seed: data order, masking and dropout per step"})
     checkpoint_minutes: float = field(default=30.0, metadata={"help": "minutes between checkpoints (0 = end only)"})
     max_documents: int = field(default=0, metadata={"help": "debug: cap on documents read (0 = all)"})

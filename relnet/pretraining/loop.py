@@ -115,6 +115,8 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True)
     model = AutoModelForMaskedLM.from_pretrained(source)
     model.train()
+    if config.freeze_encoder:  # a freshly initialised head's first gradients would otherwise scramble the encoder
+        model.base_model.requires_grad_(False)  # the tied output embeddings stay as they are too
 
     # -- data: packed once, kept next to the checkpoints so a resume sees exactly the same blocks ----
     if resume and (out / BLOCKS).is_file():
@@ -192,6 +194,7 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
         "session_tokens_per_second": session_tokens / max(seconds, 1e-9),
         "session_steps_per_second": len(losses) / max(seconds, 1e-9),
         "final_loss": float(np.mean(losses[-LOG_EVERY:])) if losses else None,
+        "trainable_parameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
     }
     if step >= total:  # the encoder alone, as an ordinary HF folder (the MLM head is dropped)
         model.base_model.save_pretrained(out / FINAL)

@@ -91,3 +91,23 @@ def test_loop_cli_pretrain_two_steps(tmp_path: Path, tiny_encoder: Path) -> None
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "cli/final/model.safetensors").is_file() and "tokens/s" in result.output
+
+
+def test_loop_frozen_encoder_warms_up_the_head_then_a_run_continues_from_it(tmp_path: Path, tiny_encoder: Path) -> None:
+    from transformers import AutoModelForMaskedLM
+
+    corpus = write_unlabeled(tmp_path / "abstracts-000.tsv")
+    warm = pretrain(_config(tmp_path / "warm", corpus, tiny_encoder, max_steps=3, freeze_encoder=True))
+    torch.manual_seed(3)  # the head pretrain initialised (same seed, same order)
+    start = AutoModelForMaskedLM.from_pretrained(str(tiny_encoder)).state_dict()
+    head = _weights(tmp_path / "warm/checkpoint")
+    encoder_keys = [k for k in head if k.startswith("bert.")]
+    head_keys = [k for k in head if k.startswith("cls.") and k in start]
+    assert encoder_keys and head_keys and warm["trainable_parameters"] < sum(p.numel() for p in start.values())
+    assert all(torch.equal(head[k], start[k]) for k in encoder_keys)  # the encoder did not move
+    assert any(not torch.equal(head[k], start[k]) for k in head_keys)  # the head did
+    # the second phase starts from the warmed-up head (checkpoint/ is an MLM folder) and trains everything
+    pretrain(_config(tmp_path / "tune", corpus, str(tmp_path / "warm/checkpoint"), max_steps=2, lr=1e-4))
+    tuned = _weights(tmp_path / "tune/final")
+    key = "encoder.layer.0.attention.self.query.weight"
+    assert not torch.equal(tuned[key], head["bert." + key])
