@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The best NER recipe (issue 16, docs/results.md §14): a teacher tagger on ChemProt + DrugProt entities, its tags on
+# unlabeled abstracts, a student tagger on gold + those tags.
+#   1. relnet train-ner: ChemProt training + DrugProt training/development (leak-filtered), 4 epochs, seed SEED
+#   2. relnet pseudo-tag: the first N unlabeled documents not in a ChemProt/DrugProt split, tagged by the teacher
+#   3. relnet train-ner: the same + --extra-train the tagged documents, 4 epochs, seed SEED
+# Resumable: each step is skipped once its output exists.
+# Usage: scripts/build_best_ner.sh RUNS_DIR DATA_DIR [N] [SEED]   e.g. scripts/build_best_ner.sh ../runs ../shared/data
+set -euo pipefail
+RUNS=$1 DATA=$2 N=${3:-1000} SEED=${4:-13}
+CP=$DATA/chemprot/original DP=$DATA/drugprot
+gold=(--train "$CP/training" --dev "$CP/development" --extra-train "$DP/training" --extra-train "$DP/development")
+teacher=$RUNS/ner-drugprot-s$SEED
+[ -f "$teacher/dev.json" ] ||
+  relnet train-ner "${gold[@]}" --epochs 4 --precision auto --seed "$SEED" --output-dir "$teacher" --resume
+tags=$RUNS/pseudo-ner-$N
+[ -f "$tags/pseudo.json" ] ||
+  relnet pseudo-tag "$DATA/unlabeled" --ner-model "$teacher/best" --max-docs "$N" --output "$tags" \
+    --exclude "$CP/training" --exclude "$CP/development" --exclude "$DP/training" --exclude "$DP/development"
+student=$RUNS/ner-self-$N-s$SEED
+[ -f "$student/dev.json" ] ||
+  relnet train-ner "${gold[@]}" --extra-train "$tags" --epochs 4 --precision auto --seed "$SEED" \
+    --output-dir "$student" --resume
+echo "best NER model: $student/best"
