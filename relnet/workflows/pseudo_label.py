@@ -22,9 +22,10 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any, Protocol
 
 import torch
 
@@ -128,6 +129,40 @@ def _teacher(folders: Sequence[str | Path], backend: str) -> Ensemble:
     return Ensemble([RelationClassifier.load(f, backend) for f in folders])
 
 
+class _DocumentCounts(Protocol):
+    documents_read: int
+    documents_excluded: int
+
+
+def _batches(
+    docs: Iterable[Document],
+    exclude: set[str] | frozenset[str],
+    max_docs: int,
+    batch_docs: int,
+    counts: _DocumentCounts,
+    bar: Any,
+) -> Iterator[list[Document]]:
+    """``docs`` in lists of ``batch_docs``: MEDLINE deletions skipped, ``exclude``d ones counted and dropped, at most
+    ``max_docs`` kept (0 = all); ``bar`` advances by one per document kept."""
+    batch: list[Document] = []
+    for doc in docs:
+        if not isinstance(doc, Document):  # a MEDLINE deletion: nothing to label
+            continue
+        if max_docs and counts.documents_read - counts.documents_excluded >= max_docs:
+            break
+        counts.documents_read += 1
+        if doc.id in exclude:
+            counts.documents_excluded += 1
+            continue
+        batch.append(doc)
+        bar.update(1)
+        if len(batch) >= batch_docs:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def pseudo_label(
     docs: Iterable[Document],
     tagger: Tagger,
@@ -164,25 +199,10 @@ def pseudo_label(
                 probs = teacher.predict_proba(examples, batch_size)
                 pairs.extend(select(examples, probs, teacher.labels, min_confidence, stats))
 
-    batch: list[Document] = []
     bar = progress(total=max_docs or None, desc="pseudo-label", unit="doc")
-    for doc in docs:
-        if not isinstance(doc, Document):  # a MEDLINE deletion: nothing to label
-            continue
-        if max_docs and stats.documents_read - stats.documents_excluded >= max_docs:
-            break
-        stats.documents_read += 1
-        if doc.id in exclude:
-            stats.documents_excluded += 1
-            continue
-        batch.append(doc)
-        bar.update(1)
-        if len(batch) >= batch_docs:
-            run(batch)
-            batch = []
-            bar.set_postfix(pairs=len(pairs))
-    if batch:
+    for batch in _batches(docs, exclude, max_docs, batch_docs, stats, bar):
         run(batch)
+        bar.set_postfix(pairs=len(pairs))
     bar.close()
     return pairs, stats
 
@@ -257,29 +277,12 @@ def pseudo_tag(
     stats = stats if stats is not None else PseudoTagStats()
     bar = progress(total=max_docs or None, desc="pseudo-tag", unit="doc")
 
-    def run(batch: list[Document]) -> list[Document]:
-        tagged = [replace(d, source="pseudo-ner") for d in tag_all(tagger, batch)]
+    for batch in _batches(docs, exclude, max_docs, batch_docs, stats, bar):
+        bare = [d.with_annotations((), ()) for d in batch]  # the teacher's mentions only
+        tagged = [replace(d, source="pseudo-ner") for d in tag_all(tagger, bare)]
         stats.documents_written += len(tagged)
         stats.mentions.update(m.kind for d in tagged for m in d.mentions)
-        bar.update(len(batch))
-        return tagged
-
-    batch: list[Document] = []
-    for doc in docs:
-        if not isinstance(doc, Document):  # a MEDLINE deletion: nothing to tag
-            continue
-        if max_docs and stats.documents_read - stats.documents_excluded >= max_docs:
-            break
-        stats.documents_read += 1
-        if doc.id in exclude:
-            stats.documents_excluded += 1
-            continue
-        batch.append(doc.with_annotations((), ()))  # the teacher's mentions only
-        if len(batch) >= batch_docs:
-            yield from run(batch)
-            batch = []
-    if batch:
-        yield from run(batch)
+        yield from tagged
     bar.close()
 
 
