@@ -4,6 +4,7 @@ two-node cluster; a worker killed mid-run and a driver killed and rerun; shard p
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -177,7 +178,11 @@ def test_ray_driver_killed_then_rerun_resumes(
     assert 2 <= written < total and not store.exists()  # killed before the import
     rerun = subprocess.run(command, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{total - written} mined, {written} written by an earlier run" in rerun.stdout
+    # an orphaned worker of the killed driver may still finish the shard it held: the rerun can find one more
+    found = re.search(r"(\d+) mined, (\d+) written by an earlier run", rerun.stdout)
+    assert found, rerun.stdout
+    mined, earlier = int(found[1]), int(found[2])
+    assert written <= earlier <= written + 1 and mined + earlier == total
     _same_answers(tmp_path / "single.sqlite", store)
 
 
