@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from relnet.errors import RelnetError
+
 
 def data_dir() -> Path:
     if os.environ.get("RELNET_DATA"):
@@ -26,3 +28,10 @@ def resolve_from(base: Path, value: str) -> str:
     """A path written in a config file, read relative to that file's folder (absolute paths unchanged)."""
     path = Path(value).expanduser()
     return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def claim_output_dir(out: Path, resume: bool, overwrite: bool) -> None:
+    """Refuse a non-empty run folder unless the user said to continue it or start again: a typo in
+    ``--output-dir`` must not silently mix two runs' files."""
+    if out.exists() and any(out.iterdir()) and not (resume or overwrite):
+        raise RelnetError(f"{out} is not empty: pass --resume to continue it or --overwrite to start again")

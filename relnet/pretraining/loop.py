@@ -26,6 +26,7 @@ from transformers import AutoModelForMaskedLM, AutoTokenizer
 from relnet.errors import RelnetError
 from relnet.model.backends import resolve_precision
 from relnet.model.encoder import resolve_encoder
+from relnet.paths import claim_output_dir
 from relnet.pretraining.config import PretrainConfig
 from relnet.pretraining.data import build_blocks
 from relnet.pretraining.masking import IGNORE, MaskingVocab, mask_tokens
@@ -95,8 +96,7 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     """Run (or continue) MLM pretraining; returns a summary. ``stop_at`` ends early at that step with a
     checkpoint (a planned interruption; ``resume=True`` later continues to the end)."""
     out = Path(config.output_dir)
-    if out.exists() and any(out.iterdir()) and not (resume or overwrite):
-        raise RelnetError(f"{out} is not empty: pass --resume to continue it or --overwrite to start again")
+    claim_output_dir(out, resume, overwrite)
     if overwrite and not resume:  # only this run's own artefacts: never a whole folder the user pointed at
         for name in (CHECKPOINT, CHECKPOINT + ".tmp", FINAL):
             shutil.rmtree(out / name, ignore_errors=True)

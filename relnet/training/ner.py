@@ -17,11 +17,11 @@ from pathlib import Path
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from relnet.corpus import read_documents
-from relnet.errors import RelnetError
 from relnet.evaluation.spans import format_span_breakdown, format_span_table
 from relnet.mentions.ner_model import TagSpace, TransformerTagger, collate, encode_document
 from relnet.model.backends import resolve_precision
 from relnet.model.encoder import resolve_encoder
+from relnet.paths import claim_output_dir
 from relnet.training.config import NerConfig
 from relnet.training.core import Fit, Stepper, fit, optimizer_and_schedule, set_seed
 from relnet.training.data import leak_free
@@ -32,8 +32,7 @@ log = logging.getLogger("relnet")
 
 def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) -> dict:
     out = Path(config.output_dir)
-    if out.exists() and any(out.iterdir()) and not (overwrite or resume):
-        raise RelnetError(f"{out} is not empty: pass --resume to continue it or --overwrite to start again")
+    claim_output_dir(out, resume, overwrite)
     out.mkdir(parents=True, exist_ok=True)
     set_seed(config.seed)
     rng = random.Random(config.seed)

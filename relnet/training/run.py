@@ -25,6 +25,7 @@ from relnet.examples.labels import get_scheme
 from relnet.examples.sampling import class_weights, oversample, parse_factors, subsample_negatives
 from relnet.model.classifier import RelationClassifier
 from relnet.model.encoder import PairEncoder
+from relnet.paths import claim_output_dir
 from relnet.training.calibrate import fit_negative_offset, holdout_documents
 from relnet.training.config import TrainConfig
 from relnet.training.data import leak_free
@@ -36,8 +37,7 @@ log = logging.getLogger("relnet")
 
 def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = False) -> dict:
     out = Path(config.output_dir)
-    if out.exists() and any(out.iterdir()) and not (resume or overwrite):
-        raise RelnetError(f"{out} is not empty: pass --resume to continue it or --overwrite to start again")
+    claim_output_dir(out, resume, overwrite)
     out.mkdir(parents=True, exist_ok=True)
     if config.threads:
         torch.set_num_threads(config.threads)
