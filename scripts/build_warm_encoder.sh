@@ -3,7 +3,7 @@
 # all-MiniLM-L6-v2 ships without an MLM head; a random head's first gradients would scramble the encoder, so
 #   1. relnet pretrain --freeze-encoder: the head alone, 2 passes over the ChemProt training abstracts, lr 5e-4
 #   2. relnet pretrain --encoder that checkpoint: everything trainable, 5 passes, lr 3e-5 (TAPT at a low rate)
-# The encoder is then RUNS/warm-tapt/final, for `relnet train --encoder`. ~20 min on 2 cores (bf16).
+# The encoder is then RUNS/warm-tapt/final, for `relnet train --encoder`. ~18 min on 2 cores (bf16, AMD EPYC).
 # Resumable: each step is skipped once its summary exists.
 # Usage: scripts/build_warm_encoder.sh RUNS_DIR DATA_DIR   e.g. scripts/build_warm_encoder.sh ../runs ../shared/data
 set -euo pipefail
