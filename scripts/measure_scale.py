@@ -48,21 +48,10 @@ def cpu_model() -> str:
 
 def tiny_model(folder: Path) -> Path:
     """A 1-layer, 32-wide random relation classifier with the bundled tokenizer (no training, no download)."""
-    import torch
-    from transformers import AutoTokenizer, BertConfig
+    from relnet.model.tiny import save_tiny_relation_classifier
 
-    from relnet.model.classifier import RelationClassifier
-    from relnet.model.encoder import PairEncoder, resolve_encoder
-
-    torch.manual_seed(0)
-    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
-    config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64)  # fmt: skip
-    labels = ["false", "CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"]
-    clf = RelationClassifier(PairEncoder.from_config(tok, config, "punct", 64), labels, meta={"scheme": "cpr"})
-    with torch.no_grad():
-        clf.head.bias.copy_(torch.tensor([0.0, 0.5, 0.6, 0.4, 0.3, 0.2]))  # a dense network, as a big store would be
-    return clf.save(folder)
+    # a random head biased towards relations: a dense network, as a big store would be
+    return save_tiny_relation_classifier(folder, [0.0, 0.5, 0.6, 0.4, 0.3, 0.2], random_head=True)
 
 
 def synthetic_store(path: Path, edges: int, seed: int = 0) -> Path:

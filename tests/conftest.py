@@ -99,17 +99,14 @@ def dev_dir(tmp_path: Path) -> Path:
 
 def tiny_encoder_folder(folder: Path) -> Path:
     """A randomly initialised 1-layer BERT with the bundled MiniLM tokenizer, saved as an HF folder."""
-    from transformers import AutoTokenizer, BertConfig, BertModel
-
-    from relnet.model.encoder import resolve_encoder
-
-    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
-    config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=128)  # fmt: skip
     import torch
+    from transformers import BertModel
 
+    from relnet.model.tiny import tiny_bert_config, tiny_tokenizer
+
+    tok = tiny_tokenizer()
     torch.manual_seed(0)
-    BertModel(config).save_pretrained(folder)
+    BertModel(tiny_bert_config(len(tok))).save_pretrained(folder)
     tok.save_pretrained(folder)
     return folder
 

@@ -11,41 +11,22 @@ from relnet.errors import RelnetError
 
 
 def _relation_model(folder: Path) -> Path:
-    from transformers import AutoTokenizer, BertConfig
+    from relnet.model.tiny import save_tiny_relation_classifier
 
-    from relnet.model.classifier import RelationClassifier
-    from relnet.model.encoder import PairEncoder, resolve_encoder
-
-    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
-    config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64)  # fmt: skip
-    labels = ["false", "CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"]
-    clf = RelationClassifier(PairEncoder.from_config(tok, config, "tokens", 64), labels, meta={"scheme": "cpr"})
-    with torch.no_grad():  # every pair → CPR:4 by a wide margin: every backend agrees
-        clf.head.weight.zero_()
-        clf.head.bias.copy_(torch.tensor([0.0, 0.0, 10.0, 0.0, 0.0, 0.0]))
-    return clf.save(folder)
+    # every pair → CPR:4 by a wide margin: every backend agrees
+    return save_tiny_relation_classifier(folder, [0.0, 0.0, 10.0, 0.0, 0.0, 0.0], marker_style="tokens")
 
 
 def _ner_model(folder: Path) -> Path:
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig
+    from transformers import AutoModelForTokenClassification
 
     from relnet.mentions.ner_model import TagSpace, TransformerTagger
-    from relnet.model.encoder import resolve_encoder
+    from relnet.model.tiny import tiny_bert_config, tiny_tokenizer
 
-    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
+    tok = tiny_tokenizer()
     space = TagSpace(("CHEMICAL", "GENE"), "flat")
     torch.manual_seed(0)
-    model = AutoModelForTokenClassification.from_config(
-        BertConfig(
-            vocab_size=len(tok),
-            hidden_size=32,
-            num_hidden_layers=1,
-            num_attention_heads=2,
-            intermediate_size=64,
-            num_labels=len(space.labels),
-        )  # fmt: skip
-    )
+    model = AutoModelForTokenClassification.from_config(tiny_bert_config(len(tok), num_labels=len(space.labels)))
     TransformerTagger(model, tok, {"labels": space.labels, "types": list(space.types), "tagging": "flat",
                                    "max_length": 64}).save(folder)  # fmt: skip
     return folder

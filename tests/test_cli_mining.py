@@ -28,21 +28,10 @@ SPLIT_PAIRS = [("1001", "T1", "T2"), ("1001", "T3", "T4"), ("1001", "T3", "T5"),
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import torch
-    from transformers import AutoTokenizer, BertConfig
+    from relnet.model.tiny import save_tiny_relation_classifier
 
-    from relnet.model.classifier import RelationClassifier
-    from relnet.model.encoder import PairEncoder, resolve_encoder
-
-    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
-    config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64)  # fmt: skip
-    enc = PairEncoder.from_config(tok, config, "punct", 64)
-    clf = RelationClassifier(enc, ["false", "CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"], meta={"scheme": "cpr"})
-    with torch.no_grad():  # every pair → CPR:3, so the network is never empty
-        clf.head.weight.zero_()
-        clf.head.bias.copy_(torch.tensor([0.0, 10.0, 0.0, 0.0, 0.0, 0.0]))
-    return clf.save(tmp_path_factory.mktemp("model"))
+    # every pair → CPR:3, so the network is never empty
+    return save_tiny_relation_classifier(tmp_path_factory.mktemp("model"), [0.0, 10.0, 0.0, 0.0, 0.0, 0.0])
 
 
 def _ok(args: list[str]) -> str:

@@ -23,21 +23,9 @@ CPR4_PROBABILITY = math.exp(10) / (math.exp(10) + 5)  # softmax of the logits (0
 def tiny_classifier() -> RelationClassifier:
     """A real classifier with a random encoder and a head that calls every pair CPR:4 with `CPR4_PROBABILITY`:
     fast, exercises the real `predict`, and what it stores can be worked out by hand."""
-    import torch
-    from transformers import AutoTokenizer, BertConfig
+    from relnet.model.tiny import tiny_relation_classifier
 
-    from relnet.model.encoder import PairEncoder, resolve_encoder
-
-    torch.manual_seed(0)
-    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
-    config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64)  # fmt: skip
-    enc = PairEncoder.from_config(tok, config, "punct", 64)
-    clf = RelationClassifier(enc, LABELS, meta={"scheme": "cpr"})
-    with torch.no_grad():
-        clf.head.weight.zero_()
-        clf.head.bias.copy_(torch.tensor([0.0, 0.0, 10.0, 0.0, 0.0, 0.0]))
-    return clf
+    return tiny_relation_classifier([0.0, 0.0, 10.0, 0.0, 0.0, 0.0], LABELS)
 
 
 @dataclass

@@ -42,21 +42,11 @@ def _abstracts(path: Path, n: int, offset: int) -> Path:
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random relation model (random head: scores differ by pair, so equality of scores means something)."""
-    import torch
-    from transformers import AutoTokenizer, BertConfig
+    from relnet.model.tiny import save_tiny_relation_classifier
 
-    from relnet.model.classifier import RelationClassifier
-    from relnet.model.encoder import PairEncoder, resolve_encoder
-
-    torch.manual_seed(0)
-    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
-    config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64)  # fmt: skip
-    labels = ["false", "CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"]
-    clf = RelationClassifier(PairEncoder.from_config(tok, config, "punct", 64), labels, meta={"scheme": "cpr"})
-    with torch.no_grad():
-        clf.head.bias.copy_(torch.tensor([0.0, 0.5, 0.6, 0.4, 0.3, 0.2]))  # some pairs are relations
-    return clf.save(tmp_path_factory.mktemp("ray") / "model")
+    # some pairs are relations
+    bias = [0.0, 0.5, 0.6, 0.4, 0.3, 0.2]
+    return save_tiny_relation_classifier(tmp_path_factory.mktemp("ray") / "model", bias, random_head=True)
 
 
 @pytest.fixture

@@ -13,22 +13,9 @@ from relnet.mentions import LexiconTagger
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A randomly initialised classifier whose head calls every candidate pair CPR:3 (so graphs are never empty)."""
-    import torch
-    from transformers import AutoTokenizer, BertConfig
+    from relnet.model.tiny import save_tiny_relation_classifier
 
-    from relnet.model.classifier import RelationClassifier
-    from relnet.model.encoder import PairEncoder, resolve_encoder
-
-    tok = AutoTokenizer.from_pretrained(resolve_encoder("default"))
-    config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64)  # fmt: skip
-    torch.manual_seed(0)
-    enc = PairEncoder.from_config(tok, config, "punct", 64)
-    clf = RelationClassifier(enc, ["false", "CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9"], meta={"scheme": "cpr"})
-    with torch.no_grad():
-        clf.head.weight.zero_()
-        clf.head.bias.copy_(torch.tensor([0.0, 10.0, 0.0, 0.0, 0.0, 0.0]))
-    return clf.save(tmp_path_factory.mktemp("model"))
+    return save_tiny_relation_classifier(tmp_path_factory.mktemp("model"), [0.0, 10.0, 0.0, 0.0, 0.0, 0.0])
 
 
 @pytest.fixture
