@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Self-training (issue 16): the teacher of scripts/build_student.sh labels pairs of the unlabeled abstracts, and a
 # student learns from gold + those pseudo-labelled pairs (and the teacher's soft probabilities on all of them).
-#   1. relnet pseudo-label: the first N unlabeled documents (dev PMIDs dropped), NER mentions, the cpr GATE keeps
-#      pairs it calls related with p ≥ 0.9, the fine teacher labels them (p ≥ 0.9), ≤ CAP pairs per type
+#   1. relnet pseudo-label: the first N unlabeled documents that no gold split holds (the unlabeled corpus carries the
+#      ChemProt and DrugProt abstracts: dev is dropped so nothing leaks, training and DrugProt so the N documents
+#      are all new text — training's dedupe would drop their pairs anyway, gold winning), mentions from NER_MODEL (or the
+#      training-split lexicon when NER_MODEL is `lexicon`); for `fine` the cpr GATE keeps pairs it calls related with
+#      p >= 0.9 (GATE `none` for `cpr`, whose teacher has its own negative class); the teacher labels them
+#      (p >= 0.9), <= CAP pairs per label
 #   2. the student: the recipe CONFIG + --extra-train the pseudo-labelled corpus + --teacher the members, seed 13
-# Resumable: each step is skipped once its output exists. Run scripts/build_student.sh first (the members).
-# Usage: scripts/build_self_training.sh RUNS_DIR DATA_DIR N GATE_MODEL NER_MODEL [CONFIG] [CAP]
-#   e.g. scripts/build_self_training.sh ../runs/student ../shared/data 3000 ../runs/cpr-drugprot/best ../runs/ner/best
+# Resumable: each step is skipped once its output exists. Run scripts/build_student.sh first (the members:
+# RUNS/NAME-s13, -s14, -s15; or list them in MEMBERS="dir dir dir").
+# Usage: scripts/build_self_training.sh RUNS_DIR DATA_DIR N GATE_MODEL|none NER_MODEL|lexicon [CONFIG] [CAP]
+#   fine: scripts/build_self_training.sh ../runs/student ../shared/data 3000 ../runs/cpr-drugprot/best ../runs/ner/best
+#   cpr:  scripts/build_self_training.sh ../runs/student ../shared/data 3000 none lexicon configs/cpr-drugprot.json
 set -euo pipefail
 RUNS=$1 DATA=$2 N=$3 GATE=$4 NER=$5
 CONFIG=${6:-configs/fine-drugprot.json}
@@ -15,10 +21,14 @@ NAME=$(basename "$CONFIG" .json)
 DEV=$DATA/chemprot/original/development
 PSEUDO=$RUNS/pseudo-$NAME-$N
 teacher=()
-for s in 13 14 15; do teacher+=(--teacher "$RUNS/$NAME-s$s/best"); done
+for m in ${MEMBERS:-$RUNS/$NAME-s13/best $RUNS/$NAME-s14/best $RUNS/$NAME-s15/best}; do teacher+=(--teacher "$m"); done
+gate=(); [ "$GATE" = none ] || gate=(--gate "$GATE")
+tagger=(--tagger transformer --ner-model "$NER")
+[ "$NER" = lexicon ] && tagger=(--tagger lexicon --lexicon-from "$DATA/chemprot/original/training")
 [ -f "$PSEUDO/pseudo.json" ] ||
-  relnet pseudo-label "$DATA/unlabeled" "${teacher[@]}" --gate "$GATE" --exclude "$DEV" --tagger transformer \
-    --ner-model "$NER" --min-confidence 0.9 --max-per-class "$CAP" --max-docs "$N" --output "$PSEUDO"
+  relnet pseudo-label "$DATA/unlabeled" "${teacher[@]}" "${gate[@]}" --exclude "$DEV" --exclude "$DATA/chemprot/original/training" \
+    --exclude "$DATA/drugprot/training" --exclude "$DATA/drugprot/development" "${tagger[@]}" \
+    --min-confidence 0.9 --max-per-class "$CAP" --max-docs "$N" --output "$PSEUDO"
 out=$RUNS/$NAME-self-$N-s13
 [ -f "$out/summary.json" ] ||
   relnet train --config "$CONFIG" --train "$DATA/chemprot/original/training" --dev "$DEV" \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from relnet.examples.labels import SCHEMES
 from relnet.model.hardware import PRECISIONS
 from relnet.model.markers import MARKER_STYLES
 from relnet.paths import data_path, resolve_from
+
+log = logging.getLogger("relnet")
 
 
 @dataclass
@@ -128,6 +131,15 @@ class TrainConfig:
             data[key] = [resolve_from(base, x) for x in data.get(key, [])]
         if data.get("encoder") and (base / data["encoder"]).exists():  # a folder, not a hub name
             data["encoder"] = resolve_from(base, data["encoder"])
+        for key in ("extra_train", "teacher"):
+            given = {str(Path(x).resolve()) for x in overrides.get(key) or []}
+            dropped = [x for x in data[key] if str(Path(x).resolve()) not in given]
+            if overrides.get(key) is not None and dropped:
+                # A list flag replaces the preset's list; said aloud because silently dropping DrugProt costs 0.02.
+                log.warning(
+                    "--%s replaces %s's %s, dropping %s; name them again to keep them",
+                    key.replace("_", "-"), Path(path).name, key, dropped,
+                )  # fmt: skip
         data.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**data)
 

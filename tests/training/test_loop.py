@@ -167,6 +167,20 @@ def test_config_file_paths_are_relative_to_the_file(tmp_path: Path, monkeypatch:
         TrainConfig.from_file(preset)
 
 
+def test_a_list_flag_replacing_the_presets_list_is_said_aloud(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    preset = tmp_path / "p.json"
+    preset.write_text(json.dumps({"extra_train": ["/data/drugprot"]}))
+    with caplog.at_level("WARNING", logger="relnet"):
+        config = TrainConfig.from_file(preset, extra_train=["/runs/pseudo"])
+    assert config.extra_train == ["/runs/pseudo"]  # replaced, as documented ...
+    assert "--extra-train replaces p.json's extra_train, dropping ['/data/drugprot']" in caplog.text  # ... and said
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="relnet"):
+        TrainConfig.from_file(preset, extra_train=["/data/drugprot", "/runs/pseudo"])
+        TrainConfig.from_file(preset)
+    assert "replaces" not in caplog.text
+
+
 def test_cli_extra_train_can_be_emptied(
     tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
