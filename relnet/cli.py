@@ -404,6 +404,9 @@ def pseudo_label(
     min_confidence: Annotated[float, typer.Option(help="keep a pair whose label has at least this probability")] = 0.9,
     max_per_class: Annotated[int, typer.Option(help="at most this many pairs per label (seeded; 0 = all)")] = 0,
     max_docs: Annotated[int, typer.Option(help="stop after this many documents (0 = all)")] = 0,
+    max_sentence_chars: Annotated[
+        int, typer.Option(help="drop pairs in longer sentences: sequences, tables (0 = keep all)")
+    ] = 1200,
     seed: int = 13,
     tagger: Annotated[str, typer.Option(help="NER backend: lexicon | transformer")] = "transformer",
     lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
@@ -425,7 +428,7 @@ def pseudo_label(
     ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_dir, backend=resolve_backend(backend, kind="ner"))
     stats = pseudo_label_to_folder(
         inputs, output, teacher, ner, gate, exclude or [], min_confidence, max_per_class, max_docs, seed,
-        resolve_backend(backend), batch_size,
+        resolve_backend(backend), batch_size, max_sentence_chars,
     )  # fmt: skip
     typer.echo(stats.format())
     typer.echo(f"corpus     {output / 'documents.jsonl'}  (relnet train --extra-train {output})")

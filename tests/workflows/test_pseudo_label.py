@@ -112,6 +112,20 @@ def test_pseudo_label_end_to_end_feeds_training(
     assert strict.exit_code == 0, strict.output
     none = json.loads((tmp_path / "none/pseudo.json").read_text())
     assert none["documents_read"] == 1 and none["kept"] == {} and none["below_confidence"] == none["candidates"] > 0
+    # a sentence over --max-sentence-chars never reaches the teacher: 36- and 33-character sentences go, 22 and 30 stay
+    short = CliRunner().invoke(app, ["pseudo-label", str(abstracts), "--output", str(tmp_path / "short"),
+                                     "--teacher", teacher, "--min-confidence", "0.01", "--tagger", "lexicon",
+                                     "--lexicon-from", str(split_dir), "--max-sentence-chars", "30"])  # fmt: skip
+    assert short.exit_code == 0, short.output
+    cut = json.loads((tmp_path / "short/pseudo.json").read_text())
+    kept = read_documents_jsonl(tmp_path / "short")
+    assert 0 < cut["too_long"] < cut["candidates"] and sum(cut["kept"].values()) == cut["candidates"] - cut["too_long"]
+    assert kept and all(len(d.text) <= 30 for d in kept) and cut["settings"]["max_sentence_chars"] == 30
+    assert report["too_long"] == 0 and report["settings"]["max_sentence_chars"] == 1200
+    bad = CliRunner().invoke(app, ["pseudo-label", str(abstracts), "--output", str(tmp_path / "bad"), "--teacher",
+                                   teacher, "--max-sentence-chars", "-1", "--tagger", "lexicon",
+                                   "--lexicon-from", str(split_dir)])  # fmt: skip
+    assert bad.exit_code == 2 and "--max-sentence-chars must be ≥ 0" in bad.output
 
 
 def test_fine_teacher_needs_a_cpr_gate(
