@@ -132,9 +132,11 @@ class TrainConfig:
         if data.get("encoder") and (base / data["encoder"]).exists():  # a folder, not a hub name
             data["encoder"] = resolve_from(base, data["encoder"])
         for key in ("extra_train", "teacher"):
-            given = {str(Path(x).resolve()) for x in overrides.get(key) or []}
+            if overrides.get(key) is None:
+                continue
+            given = {str(Path(x).resolve()) for x in overrides[key]}
             dropped = [x for x in data[key] if str(Path(x).resolve()) not in given]
-            if overrides.get(key) is not None and dropped:
+            if dropped:
                 # A list flag replaces the preset's list; said aloud because silently dropping DrugProt costs 0.02.
                 log.warning(
                     "--%s replaces %s's %s, dropping %s; name them again to keep them",
