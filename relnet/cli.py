@@ -445,6 +445,9 @@ def pseudo_tag(
         list[Path] | None, typer.Option(help="drop the documents of this split (repeat): dev, test")
     ] = None,
     max_docs: Annotated[int, typer.Option(help="stop after this many documents (0 = all)")] = 0,
+    max_sentence_chars: Annotated[
+        int, typer.Option(help="blank longer sentences and drop their mentions: sequences, tables (0 = keep all)")
+    ] = 1200,
     tagger: Annotated[str, typer.Option(help="NER backend: transformer | lexicon")] = "transformer",
     lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
     backend: BackendOpt = "auto",
@@ -460,7 +463,8 @@ def pseudo_tag(
     ner_dir = registry.resolve(ner_model, "ner") if tagger == "transformer" else None
     ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_dir, backend=resolve_backend(backend, kind="ner"))
     teacher = str(ner_dir) if ner_dir is not None else f"lexicon from {lexicon_from}"
-    stats = pseudo_tag_to_folder(inputs, output, ner, exclude or [], max_docs, {"teacher": teacher})
+    stats = pseudo_tag_to_folder(inputs, output, ner, exclude or [], max_docs, {"teacher": teacher},
+                                 max_sentence_chars)  # fmt: skip
     typer.echo(stats.format())
     typer.echo(f"corpus     {output / 'documents.jsonl'}  (relnet train-ner --extra-train {output})")
 

@@ -18,6 +18,8 @@ teacher was unsure about becomes an implicit negative. Documents keep their PMID
 
 For NER (`relnet pseudo-tag`), the teacher is a tagger: every document keeps all its predicted mentions (a
 student tagger learns the teacher's spans, and its misses as "outside", as it would from gold), no relations.
+Its sentences over ``max_sentence_chars`` are blanked (line breaks in place of their characters, their mentions
+dropped): the student never trains on a sequence or a table, and every other offset stays as the teacher tagged it.
 """
 
 from __future__ import annotations
@@ -41,10 +43,16 @@ from relnet.mentions import Tagger, tag_all
 from relnet.model.classifier import RelationClassifier
 from relnet.progress import progress
 from relnet.relations.extract import chunked
+from relnet.text.sentences import split_sentences
 from relnet.workflows.ensemble import Ensemble
 
 #: Longer than any gold sentence (ChemProt training 870 characters, DrugProt 1,087), shorter than the garbage.
 MAX_SENTENCE_CHARS = 1200
+
+
+def _check_max_sentence_chars(value: int) -> None:
+    if value < 0:
+        raise RelnetError(f"--max-sentence-chars must be ≥ 0, got {value}")
 
 
 @dataclass(frozen=True)
@@ -244,8 +252,7 @@ def pseudo_label_to_folder(
 
     if not 0 < min_confidence <= 1:
         raise RelnetError(f"--min-confidence must be in (0, 1], got {min_confidence}")
-    if max_sentence_chars < 0:
-        raise RelnetError(f"--max-sentence-chars must be ≥ 0, got {max_sentence_chars}")
+    _check_max_sentence_chars(max_sentence_chars)
     exclude = {d.id for split in exclude_splits for d in read_documents(split)}
     ensemble = _teacher(teacher, backend)
     gate_model = RelationClassifier.load(gate, backend) if gate else None
@@ -272,6 +279,9 @@ class PseudoTagStats:
     documents_read: int = 0
     documents_excluded: int = 0  # in an excluded split (dev, test)
     documents_written: int = 0
+    documents_blank: int = 0  # every sentence was over max_sentence_chars: nothing left to write
+    sentences_too_long: int = 0  # blanked
+    mentions_too_long: int = 0  # dropped with their sentence
     mentions: Counter[str] = field(default_factory=Counter)
 
     def to_json(self) -> dict:
@@ -279,10 +289,29 @@ class PseudoTagStats:
 
     def format(self) -> str:
         lines = [f"documents read      {self.documents_read} ({self.documents_excluded} in an excluded split)",
-                 f"documents written   {self.documents_written}",
+                 f"documents written   {self.documents_written} ({self.documents_blank} with only long sentences "
+                 f"left out)",
+                 f"sentences too long  {self.sentences_too_long} (blanked, {self.mentions_too_long} mentions "
+                 f"dropped)",
                  f"mentions            {sum(self.mentions.values())}",
                  *(f"  {kind:<16}  {n}" for kind, n in self.mentions.most_common())]  # fmt: skip
         return "\n".join(lines)
+
+
+def blank_long_sentences(doc: Document, max_chars: int) -> tuple[Document, int, int]:
+    """``doc`` with each sentence over ``max_chars`` turned into line breaks and its mentions dropped, and the
+    counts of both. Line breaks (not spaces) keep the sentence boundaries on both sides, and the text's length, so
+    every other mention's offsets stay valid. Sentences are cut as `encode_document` cuts them."""
+    if not max_chars or len(doc.text) <= max_chars:
+        return doc, 0, 0
+    long = [(s, e) for s, e in split_sentences(doc.text, [(m.start, m.end) for m in doc.mentions]) if e - s > max_chars]
+    if not long:
+        return doc, 0, 0
+    text = doc.text
+    for s, e in long:
+        text = text[:s] + "\n" * (e - s) + text[e:]
+    kept = tuple(m for m in doc.mentions if not any(m.start < e and m.end > s for s, e in long))
+    return replace(doc, text=text, mentions=kept), len(long), len(doc.mentions) - len(kept)
 
 
 def pseudo_tag(
@@ -292,17 +321,26 @@ def pseudo_tag(
     max_docs: int = 0,
     stats: PseudoTagStats | None = None,
     batch_docs: int = 64,
+    max_sentence_chars: int = MAX_SENTENCE_CHARS,
 ) -> Iterable[Document]:
-    """``docs`` (not ``exclude``d, at most ``max_docs``) with the tagger's mentions in place of any they had."""
+    """``docs`` (not ``exclude``d, at most ``max_docs``) with the tagger's mentions in place of any they had, and
+    their sentences over ``max_sentence_chars`` blanked (0 = keep all)."""
+    _check_max_sentence_chars(max_sentence_chars)
     stats = stats if stats is not None else PseudoTagStats()
     bar = progress(total=max_docs or None, desc="pseudo-tag", unit="doc")
 
     for batch in _batches(docs, exclude, max_docs, batch_docs, stats, bar):
         bare = [d.with_annotations((), ()) for d in batch]  # the teacher's mentions only
-        tagged = [replace(d, source="pseudo-ner") for d in tag_all(tagger, bare)]
-        stats.documents_written += len(tagged)
-        stats.mentions.update(m.kind for d in tagged for m in d.mentions)
-        yield from tagged
+        for doc in tag_all(tagger, bare):
+            doc, n_long, n_dropped = blank_long_sentences(replace(doc, source="pseudo-ner"), max_sentence_chars)
+            stats.sentences_too_long += n_long
+            stats.mentions_too_long += n_dropped
+            if not doc.text.strip():
+                stats.documents_blank += 1
+                continue
+            stats.documents_written += 1
+            stats.mentions.update(m.kind for m in doc.mentions)
+            yield doc
     bar.close()
 
 
@@ -313,19 +351,23 @@ def pseudo_tag_to_folder(
     exclude_splits: Sequence[str | Path] = (),
     max_docs: int = 0,
     settings: dict | None = None,
+    max_sentence_chars: int = MAX_SENTENCE_CHARS,
 ) -> PseudoTagStats:
     """Read ``inputs``, tag them, write ``output/documents.jsonl`` (a `train-ner --extra-train` corpus) + reports."""
     from relnet.corpus import read_documents
     from relnet.mining.pipeline import read_inputs
 
+    _check_max_sentence_chars(max_sentence_chars)
     exclude = {d.id for split in exclude_splits for d in read_documents(split)}
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     stats = PseudoTagStats()
-    write_documents_jsonl(pseudo_tag(read_inputs(list(inputs), tagged=True), tagger, exclude, max_docs, stats),
-                          out / DOCUMENTS_JSONL)  # fmt: skip
+    tagged = pseudo_tag(read_inputs(list(inputs), tagged=True), tagger, exclude, max_docs, stats,
+                        max_sentence_chars=max_sentence_chars)  # fmt: skip
+    write_documents_jsonl(tagged, out / DOCUMENTS_JSONL)
     settings = {"inputs": [str(i) for i in inputs], "exclude_splits": [str(s) for s in exclude_splits],
-                "excluded_ids": len(exclude), "max_docs": max_docs, **(settings or {})}  # fmt: skip
+                "excluded_ids": len(exclude), "max_docs": max_docs, "max_sentence_chars": max_sentence_chars,
+                **(settings or {})}  # fmt: skip
     (out / "pseudo.json").write_text(json.dumps({"settings": settings, **stats.to_json()}, indent=2))
     (out / "pseudo.txt").write_text(stats.format() + "\n")
     return stats

@@ -12,17 +12,26 @@ from typer.testing import CliRunner
 from relnet.cli import app
 from relnet.corpus.abstracts_tsv import read_abstracts_tsv
 from relnet.corpus.jsonl import read_documents_jsonl
-from relnet.data import Example, Span
+from relnet.data import CHEMICAL, GENE, Document, Example, Mention, Span
 from relnet.errors import RelnetError
 from relnet.examples.candidates import make_examples
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.mentions import get_tagger
 from relnet.model.classifier import RelationClassifier
+from relnet.text.sentences import split_sentences
 from relnet.training.config import TrainConfig
 from relnet.training.run import run_training
 from relnet.workflows.ensemble import Ensemble
-from relnet.workflows.pseudo_label import PseudoPair, PseudoStats, balance, pseudo_label, select, to_document
+from relnet.workflows.pseudo_label import (
+    PseudoPair,
+    PseudoStats,
+    balance,
+    blank_long_sentences,
+    pseudo_label,
+    select,
+    to_document,
+)
 
 ROWS = [
     ("3001", "Aspirin and COX-2.", "Aspirin inhibits COX-2 in platelets. Gefitinib blocks EGFR."),
@@ -178,3 +187,34 @@ def test_pseudo_tag_writes_the_teachers_mentions_and_trains_a_tagger(
                                       "lexicon", "--lexicon-from", str(split_dir), "--max-docs", "1"])  # fmt: skip
     assert capped.exit_code == 0, capped.output
     assert [d.id for d in read_documents_jsonl(tmp_path / "one")] == ["3001"]
+    # sentences over --max-sentence-chars are blanked: 36 and 33 characters go, their mentions with them
+    lexicon_args = ["--tagger", "lexicon", "--lexicon-from", str(split_dir)]
+    short = CliRunner().invoke(app, ["pseudo-tag", str(abstracts), "--output", str(tmp_path / "short"), *lexicon_args,
+                                     "--exclude", str(dev_dir), "--max-sentence-chars", "30"])  # fmt: skip
+    assert short.exit_code == 0, short.output
+    cut = json.loads((tmp_path / "short/pseudo.json").read_text())
+    assert cut["sentences_too_long"] == 2 and cut["settings"]["max_sentence_chars"] == 30
+    assert cut["mentions_too_long"] > 0 and report["sentences_too_long"] == 0
+    by_id = {d.id: d for d in read_documents_jsonl(tmp_path / "short")}
+    assert "Aspirin inhibits" not in by_id["3001"].text and "Gefitinib blocks EGFR." in by_id["3001"].text
+    assert "Caffeine" not in by_id["3002"].text and "Metformin is taken up by OCT1." in by_id["3002"].text
+    for doc in by_id.values():
+        assert all(len(doc.text[s:e]) <= 30 for s, e in split_sentences(doc.text))
+        assert all(doc.text[m.start : m.end] == m.text for m in doc.mentions)
+    assert sum(cut["mentions"].values()) + cut["mentions_too_long"] == sum(report["mentions"].values())
+    bad = CliRunner().invoke(app, ["pseudo-tag", str(abstracts), "--output", str(tmp_path / "bad"), *lexicon_args,
+                                   "--max-sentence-chars", "-1"])  # fmt: skip
+    assert bad.exit_code == 2 and "--max-sentence-chars must be ≥ 0" in bad.output and not (tmp_path / "bad").exists()
+
+
+def test_blank_long_sentences_keeps_offsets_and_boundaries() -> None:
+    text = "Aspirin inhibits COX-2 in platelets. Gefitinib blocks EGFR."
+    spans = [("T1", 0, 7, CHEMICAL), ("T2", 17, 22, GENE), ("T3", 37, 46, CHEMICAL), ("T4", 54, 58, GENE)]
+    doc = Document("9", text, tuple(Mention(i, s, e, text[s:e], k) for i, s, e, k in spans))
+    blanked, n_long, n_dropped = blank_long_sentences(doc, 30)
+    assert (n_long, n_dropped) == (1, 2) and len(blanked.text) == len(text)
+    assert blanked.text == "\n" * 36 + text[36:] and [m.id for m in blanked.mentions] == ["T3", "T4"]
+    assert split_sentences(blanked.text) == [(37, len(text))]
+    assert blank_long_sentences(doc, 0) == (doc, 0, 0) and blank_long_sentences(doc, 36) == (doc, 0, 0)
+    everything, n_long, n_dropped = blank_long_sentences(doc, 10)
+    assert not everything.text.strip() and (n_long, n_dropped) == (2, 4) and everything.mentions == ()
