@@ -6,7 +6,8 @@
 #      are all new text — training's dedupe would drop their pairs anyway, gold winning), mentions from NER_MODEL (or the
 #      training-split lexicon when NER_MODEL is `lexicon`); for `fine` the cpr GATE keeps pairs it calls related with
 #      p >= 0.9 (GATE `none` for `cpr`, whose teacher has its own negative class); the teacher labels them
-#      (p >= 0.9), <= CAP pairs per label
+#      (p >= 0.9), <= CAP pairs per label (with NEG_RATIO=R, `false` is capped at R x the relation pairs kept instead:
+#      gold ChemProt has 1.6 per relation; the run folders get a -negR suffix)
 #   2. the student: the recipe CONFIG + --extra-train the pseudo-labelled corpus + --teacher the members, seed 13
 # Resumable: each step is skipped once its output exists. Run scripts/build_student.sh first (the members:
 # RUNS/NAME-s13, -s14, -s15; or list them in MEMBERS="dir dir dir").
@@ -19,7 +20,9 @@ CONFIG=${6:-configs/fine-drugprot.json}
 CAP=${7:-2000}
 NAME=$(basename "$CONFIG" .json)
 DEV=$DATA/chemprot/original/development
-PSEUDO=$RUNS/pseudo-$NAME-$N
+SUFFIX=${NEG_RATIO:+-neg$NEG_RATIO}
+PSEUDO=$RUNS/pseudo-$NAME-$N$SUFFIX
+ratio=(); [ -z "${NEG_RATIO:-}" ] || ratio=(--negative-ratio "$NEG_RATIO")
 teacher=()
 for m in ${MEMBERS:-$RUNS/$NAME-s13/best $RUNS/$NAME-s14/best $RUNS/$NAME-s15/best}; do teacher+=(--teacher "$m"); done
 gate=(); [ "$GATE" = none ] || gate=(--gate "$GATE")
@@ -28,8 +31,8 @@ tagger=(--tagger transformer --ner-model "$NER")
 [ -f "$PSEUDO/pseudo.json" ] ||
   relnet pseudo-label "$DATA/unlabeled" "${teacher[@]}" "${gate[@]}" --exclude "$DEV" --exclude "$DATA/chemprot/original/training" \
     --exclude "$DATA/drugprot/training" --exclude "$DATA/drugprot/development" "${tagger[@]}" \
-    --min-confidence 0.9 --max-per-class "$CAP" --max-docs "$N" --output "$PSEUDO"
-out=$RUNS/$NAME-self-$N-s13
+    --min-confidence 0.9 --max-per-class "$CAP" "${ratio[@]}" --max-docs "$N" --output "$PSEUDO"
+out=$RUNS/$NAME-self-$N$SUFFIX-s13
 [ -f "$out/summary.json" ] ||
   relnet train --config "$CONFIG" --train "$DATA/chemprot/original/training" --dev "$DEV" \
     --extra-train "$DATA/drugprot/training" --extra-train "$DATA/drugprot/development" --extra-train "$PSEUDO" \

@@ -9,7 +9,9 @@ is related at all, with the same threshold. A pair whose sentence is longer than
 before any model sees it: gold sentences stay under 1,100 characters (ChemProt 870, DrugProt 1,087), while full
 texts give "sentences" of sequences and tables that the splitter cannot cut (9 % of the pairs kept from 10,000
 unlabeled documents were over 1,500). ``max_per_class`` caps every class at a seeded sample, so the
-abundant classes (``false``, CPR:4) do not drown the rare ones.
+abundant classes (``false``, CPR:4) do not drown the rare ones; ``negative_ratio`` caps the negative class at a
+multiple of the relation pairs kept instead, so that the pseudo-labelled corpus keeps gold's balance of related and
+unrelated pairs.
 
 The output is relnet's Document JSONL (``documents.jsonl``, readable by ``relnet train --extra-train``), one
 document per kept pair — the sentence, its two mentions and, for a positive label, the relation — so no pair the
@@ -108,19 +110,32 @@ def select(
 
 
 def balance(
-    pairs: list[PseudoPair], max_per_class: int, seed: int, stats: PseudoStats | None = None
+    pairs: list[PseudoPair],
+    max_per_class: int,
+    seed: int,
+    stats: PseudoStats | None = None,
+    negative: str | None = None,
+    negative_ratio: float = 0.0,
 ) -> list[PseudoPair]:
-    """At most ``max_per_class`` pairs per label (a seeded sample; 0 = no cap), in their original order."""
-    if not max_per_class:
-        return pairs
+    """At most ``max_per_class`` pairs per label (a seeded sample; 0 = no cap), in their original order.
+
+    With ``negative_ratio`` > 0, the ``negative`` label is capped instead at that many times the relation pairs
+    kept: a cap per label leaves `false` as one label among six, so a corpus the teacher finds mostly related
+    pairs in teaches the student more recall than gold does (gold ChemProt: 1.6 `false` per relation)."""
     by_label: dict[str, list[int]] = {}
     for i, p in enumerate(pairs):
         by_label.setdefault(p.label, []).append(i)
     rng = random.Random(seed)
     keep: set[int] = set()
+    ratio_cap = negative is not None and negative_ratio > 0
     for label in sorted(by_label):
+        if ratio_cap and label == negative:
+            continue
         idx = by_label[label]
-        keep |= set(rng.sample(idx, max_per_class)) if len(idx) > max_per_class else set(idx)
+        keep |= set(rng.sample(idx, max_per_class)) if max_per_class and len(idx) > max_per_class else set(idx)
+    if ratio_cap and negative in by_label:
+        idx, cap = by_label[negative], round(negative_ratio * len(keep))
+        keep |= set(rng.sample(idx, cap)) if len(idx) > cap else set(idx)
     if stats is not None:
         stats.capped += len(pairs) - len(keep)
     return [p for i, p in enumerate(pairs) if i in keep]
@@ -245,6 +260,7 @@ def pseudo_label_to_folder(
     backend: str = "fp32",
     batch_size: int = 64,
     max_sentence_chars: int = MAX_SENTENCE_CHARS,
+    negative_ratio: float = 0.0,
 ) -> PseudoStats:
     """Read ``inputs``, label them, write ``output/documents.jsonl`` + ``pseudo.json`` + ``pseudo.txt``."""
     from relnet.corpus import read_documents
@@ -253,14 +269,18 @@ def pseudo_label_to_folder(
     if not 0 < min_confidence <= 1:
         raise RelnetError(f"--min-confidence must be in (0, 1], got {min_confidence}")
     _check_max_sentence_chars(max_sentence_chars)
+    if negative_ratio < 0:
+        raise RelnetError(f"--negative-ratio must be ≥ 0, got {negative_ratio}")
     exclude = {d.id for split in exclude_splits for d in read_documents(split)}
     ensemble = _teacher(teacher, backend)
+    scheme = get_scheme(ensemble.members[0].meta.get("scheme", "cpr"))
+    if negative_ratio and scheme.negative is None:
+        raise RelnetError(f"--negative-ratio needs a scheme with a negative class; the teacher's is {scheme.name}")
     gate_model = RelationClassifier.load(gate, backend) if gate else None
     pairs, stats = pseudo_label(read_inputs(list(inputs), tagged=True), tagger, ensemble, gate_model, min_confidence,
                                 exclude, max_docs, batch_size=batch_size,
                                 max_sentence_chars=max_sentence_chars)  # fmt: skip
-    pairs = balance(pairs, max_per_class, seed, stats)
-    scheme = get_scheme(ensemble.members[0].meta.get("scheme", "cpr"))
+    pairs = balance(pairs, max_per_class, seed, stats, scheme.negative, negative_ratio)
     stats.kept = Counter(p.label for p in pairs)
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
@@ -268,7 +288,8 @@ def pseudo_label_to_folder(
     settings = {"inputs": [str(i) for i in inputs], "teacher": [str(t) for t in teacher], "gate": str(gate or ""),
                 "scheme": scheme.name, "exclude_splits": [str(s) for s in exclude_splits],
                 "excluded_ids": len(exclude), "min_confidence": min_confidence, "max_per_class": max_per_class,
-                "max_docs": max_docs, "seed": seed, "max_sentence_chars": max_sentence_chars}  # fmt: skip
+                "max_docs": max_docs, "seed": seed, "max_sentence_chars": max_sentence_chars,
+                "negative_ratio": negative_ratio}  # fmt: skip
     (out / "pseudo.json").write_text(json.dumps({"settings": settings, **stats.to_json()}, indent=2))
     (out / "pseudo.txt").write_text(stats.format() + "\n")
     return stats

@@ -29,6 +29,7 @@ from relnet.workflows.pseudo_label import (
     balance,
     blank_long_sentences,
     pseudo_label,
+    pseudo_label_to_folder,
     select,
     to_document,
 )
@@ -75,6 +76,18 @@ def test_balance_caps_each_class_with_a_seed() -> None:
     assert sorted(p.label for p in capped).count("false") == 5 and [p.label for p in capped].count("CPR:4") == 5
     assert stats.capped == 30 and capped == balance(pairs, 5, seed=1)
     assert balance(pairs, 0, seed=1) == pairs
+
+
+def test_balance_caps_the_negative_class_at_a_ratio_of_the_relations() -> None:
+    labels = ["false"] * 30 + ["CPR:4"] * 8 + ["CPR:3"] * 2
+    pairs = [PseudoPair(_example(str(i)), label, 0.95) for i, label in enumerate(labels)]
+    stats = PseudoStats()
+    kept = [p.label for p in balance(pairs, 5, seed=1, stats=stats, negative="false", negative_ratio=1.5)]
+    # relations capped per label (5 + 2 = 7), `false` at 1.5 × 7 ≈ 10 instead of the per-label cap of 5
+    assert (kept.count("CPR:4"), kept.count("CPR:3"), kept.count("false")) == (5, 2, 10) and stats.capped == 23
+    few = [p.label for p in balance(pairs[25:], 0, seed=1, negative="false", negative_ratio=3)]
+    assert few.count("false") == 5 and len(few) == 15  # under the cap: every `false` pair stays
+    assert balance(pairs, 5, seed=1, negative="false") == balance(pairs, 5, seed=1)  # ratio 0: a cap per label
 
 
 def test_to_document_round_trips_to_one_example_with_the_label() -> None:
@@ -131,10 +144,15 @@ def test_pseudo_label_end_to_end_feeds_training(
     assert 0 < cut["too_long"] < cut["candidates"] and sum(cut["kept"].values()) == cut["candidates"] - cut["too_long"]
     assert kept and all(len(d.text) <= 30 for d in kept) and cut["settings"]["max_sentence_chars"] == 30
     assert report["too_long"] == 0 and report["settings"]["max_sentence_chars"] == 1200
+    assert report["settings"]["negative_ratio"] == 0
     bad = CliRunner().invoke(app, ["pseudo-label", str(abstracts), "--output", str(tmp_path / "bad"), "--teacher",
                                    teacher, "--max-sentence-chars", "-1", "--tagger", "lexicon",
                                    "--lexicon-from", str(split_dir)])  # fmt: skip
     assert bad.exit_code == 2 and "--max-sentence-chars must be ≥ 0" in bad.output
+    ratio = CliRunner().invoke(app, ["pseudo-label", str(abstracts), "--output", str(tmp_path / "ratio"), "--teacher",
+                                     teacher, "--negative-ratio", "-0.5", "--tagger", "lexicon",
+                                     "--lexicon-from", str(split_dir)])  # fmt: skip
+    assert ratio.exit_code == 2 and "--negative-ratio must be ≥ 0" in ratio.output
 
 
 def test_fine_teacher_needs_a_cpr_gate(
@@ -147,6 +165,8 @@ def test_fine_teacher_needs_a_cpr_gate(
         pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher)
     with pytest.raises(RelnetError, match="gate must have a negative class"):
         pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher, RelationClassifier.load(fine))
+    with pytest.raises(RelnetError, match="--negative-ratio needs a scheme with a negative class"):
+        pseudo_label_to_folder([abstracts], tmp_path / "ratio", [fine], tagger, negative_ratio=1.6)
     gate = RelationClassifier.load(_train(tmp_path / "gate", split_dir, dev_dir, tiny_encoder))
     pairs, stats = pseudo_label(read_abstracts_tsv(abstracts), tagger, teacher, gate, min_confidence=0.0)
     assert stats.candidates == len(pairs) > 0 and all(p.label in get_scheme("fine").labels for p in pairs)
