@@ -809,7 +809,9 @@ def build(
     typer.echo(f"  network  {result['html']}   (open it in a browser; or `relnet serve --store {result['store']}`)")
 
 
-models_app = typer.Typer(help="Models registered by `relnet build` (RELNET_HOME).", no_args_is_help=True)
+models_app = typer.Typer(
+    help="Models by name (RELNET_HOME): registered by `relnet build` or `relnet models add`.", no_args_is_help=True
+)
 app.add_typer(models_app, name="models")
 
 
@@ -826,6 +828,41 @@ def models_list() -> None:
         e = known[name]
         scores = ", ".join(f"{k} {v:.3f}" for k, v in e.scores.items() if v is not None)
         typer.echo(f"{'*' if name == default else ' '} {name:<12} {e.profile:<6} {e.relations}  ({scores})")
+
+
+@models_app.command("add")
+def models_add(
+    name: Annotated[str, typer.Argument(help="the name to register (replaces a model of that name)")],
+    relations: Annotated[Path, typer.Option(help="relation model folder (a run's …/best)", exists=True,
+                                            file_okay=False)],  # fmt: skip
+    ner: Annotated[Path | None, typer.Option(help="NER model folder, used by `serve`/`mine --tagger transformer`",
+                                             exists=True, file_okay=False)] = None,  # fmt: skip
+    default: Annotated[bool, typer.Option(help="make it the default model of `serve` and `mine`")] = True,
+) -> None:
+    """Register models trained outside `relnet build` (a self-trained student, the best NER tagger) by name."""
+    from relnet import registry
+
+    entry = registry.add(name, relations, ner, make_default=default)
+    scores = ", ".join(f"{k} {v:.4f}" for k, v in entry.scores.items() if v is not None) or "no dev scores recorded"
+    typer.echo(f"registered {name!r}{' (default)' if default else ''}: {entry.relations}  ({scores})")
+
+
+@models_app.command("default")
+def models_default(name: Annotated[str, typer.Argument(help="a registered model")]) -> None:
+    """Make a registered model the default of `serve` and `mine`."""
+    from relnet import registry
+
+    registry.set_default(name)
+    typer.echo(f"default model: {name}")
+
+
+@models_app.command("remove")
+def models_remove(name: Annotated[str, typer.Argument(help="a registered model")]) -> None:
+    """Forget a registered model (its folders stay on disk)."""
+    from relnet import registry
+
+    registry.remove(name)
+    typer.echo(f"removed {name!r}; default: {registry.default_name() or 'none'}")
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
 """Built models by name: ``RELNET_HOME/models.json`` (default ``~/.cache/relnet``).
 
 `relnet build` registers what it trained (a relation model and an NER tagger) under a name and makes it the
-default; every command that takes ``--model`` / ``--ner-model`` accepts a registered name or a folder, and
-`relnet serve` without ``--model`` serves the default.
+default; `relnet models add` registers models trained elsewhere (a self-trained student, a tagger from
+`scripts/build_best_ner.sh`). Every command that takes ``--model`` / ``--ner-model`` accepts a registered name or a
+folder, and `relnet serve` / `relnet mine` without ``--model`` use the default.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 from relnet.errors import RelnetError
 
 REGISTRY = "models.json"
+#: The file that marks each kind of model folder, and where its dev score lies in that file's ``dev_scores``.
+META_FILES = {"relations": "relnet_model.json", "ner": "relnet_ner.json"}
 
 
 def home() -> Path:
@@ -53,6 +56,70 @@ def default_name() -> str:
     return _read().get("default", "")
 
 
+def _write(data: dict) -> Path:
+    path = home() / REGISTRY
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2))
+    tmp.replace(path)
+    return path
+
+
+def model_meta(folder: str | Path, part: str) -> dict:
+    """The metadata of a relation (``part="relations"``) or NER (``"ner"``) model folder; a clear error otherwise."""
+    folder = Path(folder)
+    meta_file = folder / META_FILES[part]
+    if not meta_file.is_file():
+        other = next((p for p, f in META_FILES.items() if p != part and (folder / f).is_file()), None)
+        hint = f" (it is a {other} model)" if other else ""
+        raise RelnetError(f"{folder}: not a relnet {part} model folder, no {META_FILES[part]}{hint}")
+    try:
+        return json.loads(meta_file.read_text())
+    except json.JSONDecodeError as err:
+        raise RelnetError(f"{meta_file}: line {err.lineno}: not valid JSON ({err.msg})") from err
+
+
+def recorded_scores(relations: str | Path, ner: str | Path | None = None) -> dict[str, float | None]:
+    """The dev scores a trainer stored in the model folders (best epoch), under `relnet build`'s keys."""
+    rel = model_meta(relations, "relations").get("dev_scores") or {}
+    scores: dict[str, float | None] = {"relations_dev_micro_f1": (rel.get("micro") or {}).get("f1")}
+    if ner:
+        scores["ner_dev_strict_f1"] = (model_meta(ner, "ner").get("dev_scores") or {}).get("micro_f1")
+    return scores
+
+
+def add(name: str, relations: str | Path, ner: str | Path | None = None, make_default: bool = True) -> ModelEntry:
+    """Register model folders trained outside `relnet build`, checking that each is the kind it is given as."""
+    if not name.strip() or Path(name).name != name:
+        raise RelnetError(f"{name!r}: a model name is one word without slashes")
+    scheme = model_meta(relations, "relations").get("scheme", "")
+    entry = ModelEntry(name, str(relations), str(ner or ""), profile=f"added:{scheme}" if scheme else "added",
+                       scores=recorded_scores(relations, ner))  # fmt: skip
+    register(entry, make_default)
+    return entry
+
+
+def set_default(name: str) -> None:
+    data = _read()
+    if name not in data["models"]:
+        listed = ", ".join(sorted(data["models"])) or "none"
+        raise RelnetError(f"{name}: not a registered model (registered: {listed})")
+    data["default"] = name
+    _write(data)
+
+
+def remove(name: str) -> None:
+    """Forget ``name`` (its folders stay on disk); the default passes to the newest remaining model."""
+    data = _read()
+    if name not in data["models"]:
+        raise RelnetError(f"{name}: not a registered model")
+    del data["models"][name]
+    if data.get("default") == name:
+        newest = sorted(data["models"].values(), key=lambda e: e.get("created", ""))
+        data["default"] = newest[-1]["name"] if newest else ""
+    _write(data)
+
+
 def register(entry: ModelEntry, make_default: bool = True) -> Path:
     """Add (or replace) ``entry``; returns the registry file."""
     data = _read()
@@ -62,12 +129,7 @@ def register(entry: ModelEntry, make_default: bool = True) -> Path:
     data["models"][entry.name] = asdict(entry)
     if make_default or not data.get("default"):
         data["default"] = entry.name
-    path = home() / REGISTRY
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2))
-    tmp.replace(path)
-    return path
+    return _write(data)
 
 
 def resolve(value: str | Path | None, part: str = "relations") -> Path:
@@ -88,5 +150,5 @@ def resolve(value: str | Path | None, part: str = "relations") -> Path:
     if not folder:
         raise RelnetError(f"registered model {name!r} has no {part} model")
     if not Path(folder).exists():
-        raise RelnetError(f"registered model {name!r}: {folder} is gone; rebuild it with `relnet build`")
+        raise RelnetError(f"registered model {name!r}: {folder} is gone; rebuild it, or `relnet models remove {name}`")
     return Path(folder)

@@ -1,0 +1,106 @@
+"""The model registry: models trained outside `relnet build` are added by name, checked for their kind, made the
+default, and removed; the CLI turns every mistake into one error line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from relnet import registry
+from relnet.cli import app
+from relnet.errors import RelnetError
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("RELNET_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def _folder(path: Path, part: str, meta: dict) -> Path:
+    """A model folder as the trainers leave it, as far as the registry reads one: the metadata file."""
+    path.mkdir(parents=True)
+    (path / registry.META_FILES[part]).write_text(json.dumps(meta))
+    return path
+
+
+@pytest.fixture
+def student(tmp_path: Path) -> Path:
+    scores = {"micro": {"precision": 0.64, "recall": 0.80, "f1": 0.7085}, "macro": {"f1": 0.698}}
+    return _folder(tmp_path / "student/best", "relations", {"scheme": "cpr", "dev_scores": scores})
+
+
+@pytest.fixture
+def tagger(tmp_path: Path) -> Path:
+    return _folder(tmp_path / "ner/best", "ner", {"dev_scores": {"micro_f1": 0.815}})
+
+
+def test_add_records_kind_scores_and_becomes_the_default(student: Path, tagger: Path) -> None:
+    entry = registry.add("student", student, tagger)
+    assert entry.profile == "added:cpr"
+    assert entry.scores == {"relations_dev_micro_f1": 0.7085, "ner_dev_strict_f1": 0.815}
+    assert registry.default_name() == "student"
+    assert registry.resolve(None) == student.resolve() and registry.resolve("student", "ner") == tagger.resolve()
+
+
+def test_add_without_default_keeps_the_default_then_default_and_remove_move_it(student: Path, tmp_path: Path) -> None:
+    registry.add("first", student)
+    other = _folder(tmp_path / "other/best", "relations", {"scheme": "fine"})
+    entry = registry.add("second", other, make_default=False)
+    assert registry.default_name() == "first" and entry.scores == {"relations_dev_micro_f1": None}
+    registry.set_default("second")
+    assert registry.resolve(None) == other.resolve()
+    registry.remove("second")
+    assert registry.default_name() == "first" and set(registry.entries()) == {"first"}
+    assert other.is_dir()  # the folders stay on disk
+    registry.remove("first")
+    assert registry.default_name() == "" and registry.entries() == {}
+
+
+def test_add_refuses_the_wrong_kind_of_folder_and_bad_names(student: Path, tagger: Path, tmp_path: Path) -> None:
+    with pytest.raises(RelnetError, match=r"not a relnet relations model folder.*it is a ner model"):
+        registry.add("swapped", tagger, student)
+    with pytest.raises(RelnetError, match="not a relnet ner model folder"):
+        registry.add("swapped", student, student)
+    with pytest.raises(RelnetError, match="no relnet_model.json"):
+        registry.add("empty", tmp_path)
+    with pytest.raises(RelnetError, match="one word without slashes"):
+        registry.add("a/b", student)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "relnet_model.json").write_text("{oops")
+    with pytest.raises(RelnetError, match="relnet_model.json: line 1: not valid JSON"):
+        registry.add("broken", broken)
+    assert registry.entries() == {}  # nothing half-registered
+    with pytest.raises(RelnetError, match="not a registered model"):
+        registry.set_default("nobody")
+
+
+def test_a_registered_folder_that_is_gone_names_the_way_out(student: Path) -> None:
+    registry.add("student", student)
+    (student / "relnet_model.json").unlink()
+    student.rmdir()
+    with pytest.raises(RelnetError, match="is gone.*relnet models remove student"):
+        registry.resolve(None)
+
+
+def test_cli_add_list_default_remove(student: Path, tagger: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    added = runner.invoke(app, ["models", "add", "student", "--relations", str(student), "--ner", str(tagger)])
+    assert added.exit_code == 0, added.output
+    assert "registered 'student' (default)" in added.output and "relations_dev_micro_f1 0.7085" in added.output
+    other = _folder(tmp_path / "other/best", "relations", {"scheme": "cpr"})
+    assert runner.invoke(app, ["models", "add", "other", "--relations", str(other), "--no-default"]).exit_code == 0
+    listed = runner.invoke(app, ["models", "list"]).output.splitlines()
+    assert listed[0].startswith("* student") and listed[1].startswith("  other")
+    assert runner.invoke(app, ["models", "default", "other"]).exit_code == 0
+    assert registry.default_name() == "other"
+    removed = runner.invoke(app, ["models", "remove", "other"])
+    assert removed.exit_code == 0 and "default: student" in removed.output
+    wrong = runner.invoke(app, ["models", "add", "x", "--relations", str(tagger)])
+    assert wrong.exit_code == 2 and "not a relnet relations model folder" in wrong.output
+    missing = runner.invoke(app, ["models", "default", "nobody"])
+    assert missing.exit_code == 2 and "nobody: not a registered model" in missing.output
