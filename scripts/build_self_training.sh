@@ -8,7 +8,10 @@
 #      p >= 0.9 (GATE `none` for `cpr`, whose teacher has its own negative class); the teacher labels them
 #      (p >= 0.9), <= CAP pairs per label (with NEG_RATIO=R, `false` is capped at R x the relation pairs kept instead:
 #      gold ChemProt has 1.6 per relation; the run folders get a -negR suffix)
-#   2. the student: the recipe CONFIG + --extra-train the pseudo-labelled corpus + --teacher the members, seed 13
+#   2. the student: the recipe CONFIG + --extra-train the pseudo-labelled corpus + --teacher the members, for each
+#      seed of SEEDS (default "13"; SEEDS="13 14 15" for a mean ± sd, printed by scripts/seed_table.py)
+#   3. with REGISTER=NAME: `relnet models add NAME` registers the first seed's student (and NER_MODEL's tagger) as the
+#      default model of `relnet serve` and `relnet mine`
 # Resumable: each step is skipped once its output exists. Run scripts/build_student.sh first (the members:
 # RUNS/NAME-s13, -s14, -s15; or list them in MEMBERS="dir dir dir").
 # Usage: scripts/build_self_training.sh RUNS_DIR DATA_DIR N GATE_MODEL|none NER_MODEL|lexicon [CONFIG] [CAP]
@@ -32,8 +35,17 @@ tagger=(--tagger transformer --ner-model "$NER")
   relnet pseudo-label "$DATA/unlabeled" "${teacher[@]}" "${gate[@]}" --exclude "$DEV" --exclude "$DATA/chemprot/original/training" \
     --exclude "$DATA/drugprot/training" --exclude "$DATA/drugprot/development" "${tagger[@]}" \
     --min-confidence 0.9 --max-per-class "$CAP" "${ratio[@]}" --max-docs "$N" --output "$PSEUDO"
-out=$RUNS/$NAME-self-$N$SUFFIX-s13
-[ -f "$out/summary.json" ] ||
-  relnet train --config "$CONFIG" --train "$DATA/chemprot/original/training" --dev "$DEV" \
-    --extra-train "$DATA/drugprot/training" --extra-train "$DATA/drugprot/development" --extra-train "$PSEUDO" \
-    --precision auto --seed 13 "${teacher[@]}" --distill-alpha 0.5 --distill-temperature 2 --output-dir "$out" --resume
+students=()
+for seed in ${SEEDS:-13}; do
+  out=$RUNS/$NAME-self-$N$SUFFIX-s$seed
+  students+=("$out")
+  [ -f "$out/summary.json" ] ||
+    relnet train --config "$CONFIG" --train "$DATA/chemprot/original/training" --dev "$DEV" \
+      --extra-train "$DATA/drugprot/training" --extra-train "$DATA/drugprot/development" --extra-train "$PSEUDO" \
+      --precision auto --seed "$seed" "${teacher[@]}" --distill-alpha 0.5 --distill-temperature 2 --output-dir "$out" --resume
+done
+[ ${#students[@]} -lt 2 ] || python scripts/seed_table.py "$NAME-self-$N$SUFFIX=$(IFS=,; echo "${students[*]}")"
+if [ -n "${REGISTER:-}" ]; then
+  ner=(); [ "$NER" = lexicon ] || ner=(--ner "$NER")
+  relnet models add "$REGISTER" --relations "${students[0]}/best" "${ner[@]}"
+fi
