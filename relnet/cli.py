@@ -833,10 +833,15 @@ def models_list() -> None:
 @models_app.command("add")
 def models_add(
     name: Annotated[str, typer.Argument(help="the name to register (replaces a model of that name)")],
-    relations: Annotated[Path, typer.Option(help="relation model folder (a run's …/best)", exists=True,
-                                            file_okay=False)],  # fmt: skip
-    ner: Annotated[Path | None, typer.Option(help="NER model folder, used by `serve`/`mine --tagger transformer`",
-                                             exists=True, file_okay=False)] = None,  # fmt: skip
+    relations: Annotated[
+        Path, typer.Option(help="relation model folder (a run's …/best)", exists=True, file_okay=False)
+    ],
+    ner: Annotated[
+        Path | None,
+        typer.Option(
+            help="NER model folder, used by `serve`/`mine --tagger transformer`", exists=True, file_okay=False
+        ),
+    ] = None,
     default: Annotated[bool, typer.Option(help="make it the default model of `serve` and `mine`")] = True,
 ) -> None:
     """Register models trained outside `relnet build` (a self-trained student, the best NER tagger) by name."""
