@@ -17,6 +17,9 @@
 # Usage: scripts/build_self_training.sh RUNS_DIR DATA_DIR N GATE_MODEL|none NER_MODEL|lexicon [CONFIG] [CAP]
 #   fine: scripts/build_self_training.sh ../runs/student ../shared/data 3000 ../runs/cpr-drugprot/best ../runs/ner/best
 #   cpr:  scripts/build_self_training.sh ../runs/student ../shared/data 3000 none lexicon configs/cpr-drugprot.json
+#   cpr, the best recipe (docs/results.md §14, 0.704 ± 0.004):
+#     SEEDS="13 14 15" NEG_RATIO=1.6 REGISTER=cpr-best \
+#       scripts/build_self_training.sh ../runs/student ../shared/data 10000 none lexicon configs/cpr-drugprot.json
 set -euo pipefail
 RUNS=$1 DATA=$2 N=$3 GATE=$4 NER=$5
 CONFIG=${6:-configs/fine-drugprot.json}
