@@ -17,7 +17,8 @@ from pathlib import Path
 from relnet.errors import RelnetError
 
 REGISTRY = "models.json"
-#: The file that marks each kind of model folder, and where its dev score lies in that file's ``dev_scores``.
+#: The file that marks each kind of model folder: the ``META_FILE`` of `relnet.model.classifier` and of
+#: `relnet.mentions.ner_model`, named here so that the registry (and `relnet models`) need not import torch.
 META_FILES = {"relations": "relnet_model.json", "ner": "relnet_ner.json"}
 
 
@@ -79,22 +80,17 @@ def model_meta(folder: str | Path, part: str) -> dict:
         raise RelnetError(f"{meta_file}: line {err.lineno}: not valid JSON ({err.msg})") from err
 
 
-def recorded_scores(relations: str | Path, ner: str | Path | None = None) -> dict[str, float | None]:
-    """The dev scores a trainer stored in the model folders (best epoch), under `relnet build`'s keys."""
-    rel = model_meta(relations, "relations").get("dev_scores") or {}
-    scores: dict[str, float | None] = {"relations_dev_micro_f1": (rel.get("micro") or {}).get("f1")}
-    if ner:
-        scores["ner_dev_strict_f1"] = (model_meta(ner, "ner").get("dev_scores") or {}).get("micro_f1")
-    return scores
-
-
 def add(name: str, relations: str | Path, ner: str | Path | None = None, make_default: bool = True) -> ModelEntry:
-    """Register model folders trained outside `relnet build`, checking that each is the kind it is given as."""
+    """Register model folders trained outside `relnet build`, checking that each is the kind it is given as; the
+    dev scores their trainers stored (best epoch) are recorded under `relnet build`'s keys."""
     if not name.strip() or Path(name).name != name:
         raise RelnetError(f"{name!r}: a model name is one word without slashes")
-    scheme = model_meta(relations, "relations").get("scheme", "")
-    entry = ModelEntry(name, str(relations), str(ner or ""), profile=f"added:{scheme}" if scheme else "added",
-                       scores=recorded_scores(relations, ner))  # fmt: skip
+    rel = model_meta(relations, "relations")
+    scores = {"relations_dev_micro_f1": ((rel.get("dev_scores") or {}).get("micro") or {}).get("f1")}
+    if ner:
+        scores["ner_dev_strict_f1"] = (model_meta(ner, "ner").get("dev_scores") or {}).get("micro_f1")
+    scheme = rel.get("scheme", "")
+    entry = ModelEntry(name, str(relations), str(ner or ""), f"added:{scheme}" if scheme else "added", scores)
     register(entry, make_default)
     return entry
 
@@ -115,8 +111,8 @@ def remove(name: str) -> None:
         raise RelnetError(f"{name}: not a registered model")
     del data["models"][name]
     if data.get("default") == name:
-        newest = sorted(data["models"].values(), key=lambda e: e.get("created", ""))
-        data["default"] = newest[-1]["name"] if newest else ""
+        newest = max(data["models"].values(), key=lambda e: e.get("created", ""), default=None)
+        data["default"] = newest["name"] if newest else ""
     _write(data)
 
 
