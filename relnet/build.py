@@ -2,7 +2,10 @@
 
 Steps, each cached by a hash of its inputs and settings (``OUT/build.json``) and skipped when done:
 
-1. ``ner``: train the NER tagger on the training split (`relnet.training.ner`);
+1. ``ner``: train the NER tagger on the training split (`relnet.training.ner`); with ``self_train_docs`` N in its
+   settings, that tagger is a teacher: it tags the first N documents of ``DATA/unlabeled`` that no gold split holds
+   (`relnet.workflows.pseudo_label.pseudo_tag_to_folder`) and the tagger the build keeps is a student trained on
+   gold + those documents (docs/results.md §14);
 2. ``relations``: train the relation classifier (`relnet.training.run`);
 3. ``mine``: tag and classify the input (default: the development split read as raw text, predicted mentions)
    into ``OUT/network.sqlite``, then score it end to end where the input has a gold standard;
@@ -117,11 +120,16 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
     data_print = {"train": fingerprint(config.train), "dev": fingerprint(config.dev)}
     hashes: dict[str, str] = {}
     ner_settings, rel_settings = config.step_settings("ner"), config.step_settings("relations")
+    self_train_docs = int(ner_settings.pop("self_train_docs", 0))  # not a trainer setting: the step's
+    unlabeled = Path(config.data) / "unlabeled"
+    if self_train_docs and not unlabeled.is_dir():
+        raise RelnetError(f"{unlabeled}: no such folder; NER self-training tags the unlabeled abstracts there")
     # extra training folders are named relative to --data (drugprot/training)
     ner_extra = [str(Path(config.data) / x) for x in ner_settings.get("extra_train", [])]
     extra = [str(Path(config.data) / x) for x in rel_settings.get("extra_train", [])]
     hashes["ner"] = _digest(
         ["ner", ner_settings, config.encoder, data_print, [fingerprint(Path(x)) for x in ner_extra]]
+        + ([self_train_docs, fingerprint(unlabeled)] if self_train_docs else [])  # old builds keep their cache
     )
     hashes["relations"] = _digest(["relations", rel_settings, config.encoder, data_print,
                                    [fingerprint(Path(x)) for x in extra]])  # fmt: skip
@@ -147,13 +155,33 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
         return outputs
 
     def ner_step(resume: bool) -> dict[str, Any]:
+        from relnet.evaluation.seeds import run_score
         from relnet.training.config import NerConfig
         from relnet.training.ner import train_ner
 
-        cfg = NerConfig(train=str(config.train), dev=str(config.dev), output_dir=str(out / "ner"),
-                        encoder=config.encoder, **{**ner_settings, "extra_train": ner_extra})  # fmt: skip
-        scores = train_ner(cfg, overwrite=not resume, resume=resume)
-        return {"model": str(out / "ner/best"), "strict_f1": scores["micro_f1"]}
+        def train(folder: str, extra_train: list[str]) -> float:
+            cfg = NerConfig(train=str(config.train), dev=str(config.dev), output_dir=str(out / folder),
+                            encoder=config.encoder, **{**ner_settings, "extra_train": extra_train})  # fmt: skip
+            if resume and (out / folder / "dev.json").is_file():  # a finished stage of an interrupted step
+                return run_score(out / folder)[0]
+            return train_ner(cfg, overwrite=not resume, resume=resume)["micro_f1"]
+
+        if not self_train_docs:
+            return {"model": str(out / "ner/best"), "strict_f1": train("ner", ner_extra)}
+        from relnet.mentions import get_tagger
+        from relnet.model.backends import resolve_backend
+        from relnet.workflows.pseudo_label import pseudo_tag_to_folder
+
+        teacher_f1 = train("ner-teacher", ner_extra)
+        tags = out / "ner-pseudo"
+        if not (resume and (tags / "pseudo.json").is_file()):
+            teacher = get_tagger("transformer", ner_model=out / "ner-teacher/best",
+                                 backend=resolve_backend(config.backend, kind="ner"))  # fmt: skip
+            gold_splits = [config.train, config.dev, *ner_extra]  # every gold document is left out: new text only
+            pseudo_tag_to_folder([unlabeled], tags, teacher, gold_splits, self_train_docs,
+                                 {"teacher": str(out / "ner-teacher/best")})  # fmt: skip
+        return {"model": str(out / "ner/best"), "strict_f1": train("ner", [*ner_extra, str(tags)]),
+                "teacher": str(out / "ner-teacher/best"), "teacher_strict_f1": teacher_f1}  # fmt: skip
 
     def relations_step(resume: bool) -> dict[str, Any]:
         from relnet.training.config import TrainConfig

@@ -1,8 +1,9 @@
 """Mean ± sd over seeds per recipe, each compared with the first recipe (no difference under 2 pooled sd).
 
 Usage: python scripts/seed_table.py NAME=RUN[,RUN…] [NAME=RUN,…] [--output PREFIX]
-Each RUN holds the dev.json `relnet train` writes. The score is the official F1 where the split has one, else
-micro-F1 (macro-F1 for coarse5). With --output, PREFIX.md and PREFIX.json are written too.
+Each RUN holds the dev.json `relnet train` or `relnet train-ner` writes. The score is the official F1 where the split
+has one, else micro-F1 (macro-F1 for coarse5; strict span micro-F1 for a tagger). With --output, PREFIX.md and
+PREFIX.json are written too.
 """
 
 from __future__ import annotations
@@ -11,14 +12,8 @@ import argparse
 import json
 from pathlib import Path
 
-from relnet.evaluation.seeds import compare, paired, seed_figure
-
-
-def main_score(run: Path) -> float:
-    d = json.loads((run / "dev.json").read_text())
-    if d.get("official"):
-        return d["official"]["f1"]
-    return d["scores"]["macro" if d["scheme"] == "coarse5" else "micro"]["f1"]
+from relnet.errors import RelnetError
+from relnet.evaluation.seeds import compare, paired, run_score, seed_figure
 
 
 def main() -> None:
@@ -30,7 +25,15 @@ def main() -> None:
     for g in args.groups:
         name, _, runs = g.partition("=")
         paths = [Path(r) for r in runs.split(",") if r]
-        groups.append((name, paths, seed_figure([main_score(p) for p in paths])))
+        if not name or not paths:
+            raise SystemExit(f"seed_table: {g!r} is not NAME=RUN[,RUN…]")
+        try:
+            scores = [run_score(p) for p in paths]
+        except RelnetError as e:
+            raise SystemExit(f"seed_table: {e}") from None
+        if len({metric for _, metric in scores}) > 1:
+            raise SystemExit(f"seed_table: {name} mixes scores: {sorted({m for _, m in scores})}")
+        groups.append((name, paths, seed_figure([score for score, _ in scores])))
     base = groups[0][2]
     lines = ["| recipe | runs | dev score per seed | mean ± sd | vs first | verdict | per-seed differences |",
              "|---" * 7 + "|"]  # fmt: skip

@@ -127,3 +127,41 @@ def test_build_ner_extra_training_folders_are_read_relative_to_data(
     meta = json.loads((Path(result["models"]["ner"]) / "relnet_ner.json").read_text())
     assert {"1001", "1002", "3001", "3002"} <= set(meta["trained_on"])
     assert meta["config"]["extra_train"] == [str(data / "more/training")]
+
+
+def test_build_ner_self_training_teacher_tags_unlabeled_text_for_the_student(
+    data: Path, tmp_path: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import relnet.workflows.pseudo_label as pseudo_label
+
+    config = _config(data, tmp_path / "b", tiny_encoder)
+    config.settings = {**TINY, "ner": {**TINY["ner"], "self_train_docs": 2}}
+    with pytest.raises(RelnetError, match="unlabeled: no such folder"):
+        build(config, echo=lambda _: None)
+    (data / "unlabeled").mkdir()
+    rows = [("chemprot", "1001", "A training abstract.", "Aspirin inhibits COX-2."),  # gold: never pseudo-tagged
+            ("pubmed", "4001", "New text.", "Aspirin and EGFR."), ("pubmed", "4002", "More.", "Gefitinib binds EGFR."),
+            ("pubmed", "4003", "Past the cap.", "Caffeine.")]  # fmt: skip
+    (data / "unlabeled/abstracts-000.tsv").write_text("".join("\t".join(r) + "\n" for r in rows))
+    real = pseudo_label.pseudo_tag_to_folder
+
+    def die(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pseudo_label, "pseudo_tag_to_folder", die)
+    with pytest.raises(KeyboardInterrupt):  # interrupted after the teacher trained
+        build(config, echo=lambda _: None)
+    teacher_weights = tmp_path / "b/ner-teacher/best/model.safetensors"
+    trained_at = teacher_weights.stat().st_mtime_ns
+    monkeypatch.setattr(pseudo_label, "pseudo_tag_to_folder", real)
+    result = build(config, echo=lambda _: None)
+    assert teacher_weights.stat().st_mtime_ns == trained_at  # the resumed step kept the finished teacher
+    report = json.loads((tmp_path / "b/ner-pseudo/pseudo.json").read_text())
+    assert report["documents_excluded"] == 1 and report["documents_written"] == 2
+    state = json.loads((tmp_path / "b/build.json").read_text())["ner"]["outputs"]
+    assert state["teacher"] == str(tmp_path / "b/ner-teacher/best") and state["model"] == result["models"]["ner"]
+    meta = json.loads((Path(result["models"]["ner"]) / "relnet_ner.json").read_text())
+    assert {"1001", "1002", "4001", "4002"} <= set(meta["trained_on"]) and "4003" not in meta["trained_on"]
+    assert build(config, echo=lambda _: None)["steps"]["ner"] == "cached"
+    config.settings = {**TINY, "ner": {**TINY["ner"], "self_train_docs": 3}}  # more text: the step runs again
+    assert build(config, echo=lambda _: None)["steps"]["ner"] == "ran"

@@ -8,10 +8,14 @@ three seeds it is the sign of each difference that says most).
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from relnet.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -59,3 +63,26 @@ def paired(base: SeedFigure, other: SeedFigure) -> SeedFigure | None:
     if base.n != other.n:
         return None
     return seed_figure([b - a for a, b in zip(base.values, other.values)])
+
+
+def run_score(run: str | Path) -> tuple[float, str]:
+    """(score, its name) of a training run folder, from the dev.json ``relnet train``/``train-ner`` wrote.
+
+    The score the project reports for the run: the official F1 where the split has one, macro-F1 for coarse5,
+    micro-F1 otherwise; for a tagger (no scheme) the strict span micro-F1.
+    """
+    path = Path(run) / "dev.json"
+    try:
+        report = json.loads(path.read_text())
+        scores = report["scores"]
+        if "scheme" not in report:
+            return scores["micro"]["f1"], "strict span micro-F1"
+        if report.get("official"):
+            return report["official"]["f1"], "official F1"
+        if report["scheme"] == "coarse5":
+            return scores["macro"]["f1"], "macro-F1"
+        return scores["micro"]["f1"], "micro-F1"
+    except FileNotFoundError:
+        raise InputError(path, None, "no dev report: the run has not finished (or is not a training run)") from None
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise InputError(path, None, f"not a dev report of relnet train/train-ner ({type(e).__name__}: {e})") from None

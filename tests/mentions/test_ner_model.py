@@ -10,6 +10,7 @@ import torch
 from relnet.corpus import read_documents
 from relnet.data import CHEMICAL, GENE, Document, Mention
 from relnet.errors import RelnetError
+from relnet.evaluation.seeds import run_score
 from relnet.evaluation.spans import span_breakdown, span_scores
 from relnet.mentions.ner_model import (
     TagSpace,
@@ -162,6 +163,7 @@ def test_ner_train_save_load_tag(
                        max_length=64)  # fmt: skip
     result = train_ner(config)
     assert (tmp_path / "ner/best/relnet_ner.json").is_file() and result["micro_f1"] == 1.0
+    assert run_score(tmp_path / "ner") == (1.0, "strict span micro-F1")  # what scripts/seed_table.py reads
     trained_on = json.loads((tmp_path / "ner/best/relnet_ner.json").read_text())["trained_on"]
     assert trained_on == sorted(d.id for d in read_documents(config.train))  # what evaluate-ner checks against
     tagger = TransformerTagger.load(tmp_path / "ner/best")
