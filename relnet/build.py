@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -166,14 +167,19 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
                 return run_score(out / folder)[0]
             return train_ner(cfg, overwrite=not resume, resume=resume)["micro_f1"]
 
+        if not resume:  # new inputs: an earlier build's checkpoints and reports must not pass for this one's
+            for folder in ("ner-teacher", "ner-pseudo", "ner"):
+                shutil.rmtree(out / folder, ignore_errors=True)
         if not self_train_docs:
             return {"model": str(out / "ner/best"), "strict_f1": train("ner", ner_extra)}
         from relnet.mentions import get_tagger
         from relnet.model.backends import resolve_backend
         from relnet.workflows.pseudo_label import pseudo_tag_to_folder
 
+        echo(f"[ner] self-training: teacher {out / 'ner-teacher'}, then {self_train_docs} unlabeled documents")
         teacher_f1 = train("ner-teacher", ner_extra)
         tags = out / "ner-pseudo"
+        echo(f"[ner] teacher dev strict F1 {teacher_f1:.4f}; its tags in {tags}; the student in {out / 'ner'}")
         if not (resume and (tags / "pseudo.json").is_file()):
             teacher = get_tagger("transformer", ner_model=out / "ner-teacher/best",
                                  backend=resolve_backend(config.backend, kind="ner"))  # fmt: skip
@@ -187,6 +193,8 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
         from relnet.training.config import TrainConfig
         from relnet.training.run import run_training
 
+        if not resume:  # new inputs: resuming later must not continue the earlier build's last checkpoint
+            shutil.rmtree(out / "relations", ignore_errors=True)
         cfg = TrainConfig(train=str(config.train), dev=str(config.dev), output_dir=str(out / "relations"),
                           encoder=config.encoder, **{**rel_settings, "extra_train": extra})  # fmt: skip
         summary = run_training(cfg, resume=resume, overwrite=not resume)

@@ -70,6 +70,17 @@ def test_build_resumes_an_interrupted_run_and_redoes_what_changed(
     changed.settings = {**TINY, "relations": {**TINY["relations"], "lr": 3e-4}}  # new settings: retrain downstream
     redo = build(changed, echo=lambda _: None)
     assert redo["steps"] == {"ner": "cached", "relations": "ran", "mine": "ran", "network": "ran"}
+    import relnet.training.run as training_run
+
+    weights = Path(redo["models"]["relations"]) / "model.safetensors"
+    trained_at, real_train = weights.stat().st_mtime_ns, training_run.run_training
+    changed.settings = {**TINY, "relations": {**TINY["relations"], "lr": 2e-4}}
+    monkeypatch.setattr(training_run, "run_training", die)
+    with pytest.raises(KeyboardInterrupt):  # new settings, interrupted before their first checkpoint
+        build(changed, echo=lambda _: None)
+    monkeypatch.setattr(training_run, "run_training", real_train)
+    assert build(changed, echo=lambda _: None)["steps"]["relations"] == "ran"
+    assert weights.stat().st_mtime_ns != trained_at  # retrained, not resumed from the earlier settings' checkpoint
 
 
 def test_build_refuses_a_folder_without_the_corpus(tmp_path: Path) -> None:
@@ -164,4 +175,13 @@ def test_build_ner_self_training_teacher_tags_unlabeled_text_for_the_student(
     assert {"1001", "1002", "4001", "4002"} <= set(meta["trained_on"]) and "4003" not in meta["trained_on"]
     assert build(config, echo=lambda _: None)["steps"]["ner"] == "cached"
     config.settings = {**TINY, "ner": {**TINY["ner"], "self_train_docs": 3}}  # more text: the step runs again
+    import relnet.training.ner as ner_training
+
+    real_train = ner_training.train_ner
+    monkeypatch.setattr(ner_training, "train_ner", die)
+    with pytest.raises(KeyboardInterrupt):  # interrupted while the new teacher trains
+        build(config, echo=lambda _: None)
+    monkeypatch.setattr(ner_training, "train_ner", real_train)
     assert build(config, echo=lambda _: None)["steps"]["ner"] == "ran"
+    assert teacher_weights.stat().st_mtime_ns != trained_at  # the old build's teacher did not pass for the new one
+    assert json.loads((tmp_path / "b/ner-pseudo/pseudo.json").read_text())["documents_written"] == 3
