@@ -47,7 +47,12 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
         },  # fmt: skip
     },
     "best": {
-        "ner": {"epochs": 4, "extra_train": ["drugprot/training", "drugprot/development"], "precision": "auto"},
+        "ner": {
+            "epochs": 4,
+            "extra_train": ["drugprot/training", "drugprot/development"],
+            "precision": "auto",
+            "self_train_docs": 1000,  # a student of this tagger on 1,000 abstracts it tagged: +0.012 (3 seeds)
+        },
         "relations": {
             "scheme": "cpr",
             "epochs": 4,

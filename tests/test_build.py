@@ -13,7 +13,7 @@ from relnet import registry
 from relnet.build import BuildConfig, build
 from relnet.cli import app
 from relnet.errors import RelnetError
-from tests.conftest import write_split
+from tests.conftest import SHARED, needs_shared, write_split
 
 TINY = {
     "ner": {"epochs": 1, "batch_size": 2, "max_length": 64, "precision": "fp32"},
@@ -185,3 +185,17 @@ def test_build_ner_self_training_teacher_tags_unlabeled_text_for_the_student(
     assert build(config, echo=lambda _: None)["steps"]["ner"] == "ran"
     assert teacher_weights.stat().st_mtime_ns != trained_at  # the old build's teacher did not pass for the new one
     assert json.loads((tmp_path / "b/ner-pseudo/pseudo.json").read_text())["documents_written"] == 3
+
+
+@needs_shared
+def test_every_profile_names_folders_the_shared_corpus_has() -> None:
+    """A profile is hours of training: a folder it names that the corpus lacks must fail here, not at hour two."""
+    from relnet.build import PROFILES
+
+    for profile in PROFILES:
+        config = BuildConfig(profile, str(SHARED))
+        for step in ("ner", "relations"):
+            for folder in config.step_settings(step).get("extra_train", []):
+                assert (SHARED / folder).is_dir(), (profile, step, folder)
+        if config.step_settings("ner").get("self_train_docs"):
+            assert any((SHARED / "unlabeled").glob("*.tsv")), profile
