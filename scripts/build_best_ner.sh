@@ -28,4 +28,4 @@ for seed in ${SEEDS:-$SEED}; do
       --output-dir "$student" --resume
 done
 [ ${#students[@]} -lt 2 ] || python scripts/seed_table.py "ner-self-$N=$(IFS=,; echo "${students[*]}")"
-echo "best NER model: ${students[0]}/best"
+echo "the recipe's NER model (the first seed listed, fixed in advance, not picked on dev): ${students[0]}/best"

@@ -52,6 +52,7 @@ def test_build_resumes_an_interrupted_run_and_redoes_what_changed(
     data: Path, tmp_path: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import relnet.mining.pipeline as pipeline
+    import relnet.training.run as training_run
 
     real = pipeline.mine_files
 
@@ -70,8 +71,6 @@ def test_build_resumes_an_interrupted_run_and_redoes_what_changed(
     changed.settings = {**TINY, "relations": {**TINY["relations"], "lr": 3e-4}}  # new settings: retrain downstream
     redo = build(changed, echo=lambda _: None)
     assert redo["steps"] == {"ner": "cached", "relations": "ran", "mine": "ran", "network": "ran"}
-    import relnet.training.run as training_run
-
     weights = Path(redo["models"]["relations"]) / "model.safetensors"
     trained_at, real_train = weights.stat().st_mtime_ns, training_run.run_training
     changed.settings = {**TINY, "relations": {**TINY["relations"], "lr": 2e-4}}
@@ -143,6 +142,7 @@ def test_build_ner_extra_training_folders_are_read_relative_to_data(
 def test_build_ner_self_training_teacher_tags_unlabeled_text_for_the_student(
     data: Path, tmp_path: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import relnet.training.ner as ner_training
     import relnet.workflows.pseudo_label as pseudo_label
 
     config = _config(data, tmp_path / "b", tiny_encoder)
@@ -175,8 +175,6 @@ def test_build_ner_self_training_teacher_tags_unlabeled_text_for_the_student(
     assert {"1001", "1002", "4001", "4002"} <= set(meta["trained_on"]) and "4003" not in meta["trained_on"]
     assert build(config, echo=lambda _: None)["steps"]["ner"] == "cached"
     config.settings = {**TINY, "ner": {**TINY["ner"], "self_train_docs": 3}}  # more text: the step runs again
-    import relnet.training.ner as ner_training
-
     real_train = ner_training.train_ner
     monkeypatch.setattr(ner_training, "train_ner", die)
     with pytest.raises(KeyboardInterrupt):  # interrupted while the new teacher trains
