@@ -143,7 +143,9 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
     hashes["network"] = _digest(["network", hashes["mine"]])
     result: dict[str, Any] = {"out": str(out), "steps": {}}
 
-    def run(step: str, work: Callable[[bool], dict[str, Any]]) -> dict[str, Any]:
+    def run(step: str, work: Callable[[bool], dict[str, Any]], writes: tuple[str, ...] = ()) -> dict[str, Any]:
+        """``writes``: what the step writes under OUT; a fresh start (new inputs) clears them first, so that a
+        later resume never continues an earlier build's checkpoints or passes its reports off as this one's."""
         record = state.get(step, {})
         if record.get("hash") == hashes[step] and record.get("done"):
             echo(f"[{step}] cached ({record.get('seconds', 0):.0f} s when it ran)")
@@ -153,6 +155,9 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
         state[step] = {"hash": hashes[step], "done": False}
         state_path.write_text(json.dumps(state, indent=2))
         echo(f"[{step}] {'resuming' if resume else 'running'}")
+        if not resume:
+            for path in (out / name for name in writes):
+                shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
         t0 = time.time()
         outputs = work(resume)
         state[step] = {"hash": hashes[step], "done": True, "seconds": time.time() - t0, "outputs": outputs}
@@ -172,9 +177,6 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
                 return run_score(out / folder)[0]
             return train_ner(cfg, overwrite=not resume, resume=resume)["micro_f1"]
 
-        if not resume:  # new inputs: an earlier build's checkpoints and reports must not pass for this one's
-            for folder in ("ner-teacher", "ner-pseudo", "ner"):
-                shutil.rmtree(out / folder, ignore_errors=True)
         if not self_train_docs:
             return {"model": str(out / "ner/best"), "strict_f1": train("ner", ner_extra)}
         from relnet.mentions import get_tagger
@@ -183,38 +185,34 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
 
         echo(f"[ner] self-training: teacher {out / 'ner-teacher'}, then {self_train_docs} unlabeled documents")
         teacher_f1 = train("ner-teacher", ner_extra)
-        tags = out / "ner-pseudo"
+        teacher_model, tags = out / "ner-teacher/best", out / "ner-pseudo"
         echo(f"[ner] teacher dev strict F1 {teacher_f1:.4f}; its tags in {tags}; the student in {out / 'ner'}")
         if not (resume and (tags / "pseudo.json").is_file()):
-            teacher = get_tagger("transformer", ner_model=out / "ner-teacher/best",
+            teacher = get_tagger("transformer", ner_model=teacher_model,
                                  backend=resolve_backend(config.backend, kind="ner"))  # fmt: skip
             gold_splits = [config.train, config.dev, *ner_extra]  # every gold document is left out: new text only
             pseudo_tag_to_folder([unlabeled], tags, teacher, gold_splits, self_train_docs,
-                                 {"teacher": str(out / "ner-teacher/best")})  # fmt: skip
+                                 {"teacher": str(teacher_model)})  # fmt: skip
         return {"model": str(out / "ner/best"), "strict_f1": train("ner", [*ner_extra, str(tags)]),
-                "teacher": str(out / "ner-teacher/best"), "teacher_strict_f1": teacher_f1}  # fmt: skip
+                "teacher": str(teacher_model), "teacher_strict_f1": teacher_f1}  # fmt: skip
 
     def relations_step(resume: bool) -> dict[str, Any]:
         from relnet.training.config import TrainConfig
         from relnet.training.run import run_training
 
-        if not resume:  # new inputs: resuming later must not continue the earlier build's last checkpoint
-            shutil.rmtree(out / "relations", ignore_errors=True)
         cfg = TrainConfig(train=str(config.train), dev=str(config.dev), output_dir=str(out / "relations"),
                           encoder=config.encoder, **{**rel_settings, "extra_train": extra})  # fmt: skip
         summary = run_training(cfg, resume=resume, overwrite=not resume)
         return {"model": str(out / "relations/best"), "micro_f1": summary["micro_f1"]}
 
-    ner = run("ner", ner_step)
-    relations = run("relations", relations_step)
+    ner = run("ner", ner_step, ("ner-teacher", "ner-pseudo", "ner"))
+    relations = run("relations", relations_step, ("relations",))
 
     def mine_step(resume: bool) -> dict[str, Any]:
         from relnet.mining.pipeline import mine_files
         from relnet.workflows.mining_score import score_store
 
         store = out / "network.sqlite"
-        if not resume:
-            store.unlink(missing_ok=True)
         summary = mine_files(source, relations["model"], store, tagger="transformer", ner_model=ner["model"],
                              backend=config.backend)  # fmt: skip
         outputs: dict[str, Any] = {"store": str(store), "documents": summary.documents}
@@ -223,7 +221,7 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
             outputs["official_f1"] = official.f1
         return outputs
 
-    mined = run("mine", mine_step)
+    mined = run("mine", mine_step, ("network.sqlite",))
 
     def network_step(resume: bool) -> dict[str, Any]:
         from relnet.network.api import fitting_min_evidence, html, summary
