@@ -221,6 +221,9 @@ def evaluate_mining(
 
 # NER decoding, shared by the commands that run a tagger
 SnapWordsOpt = Annotated[bool, typer.Option(help="transformer: widen spans that cut a word to the word")]
+ViterbiOpt = Annotated[
+    bool, typer.Option(help="transformer: the best valid BIO sequence per sentence, not each token's argmax")
+]
 
 
 @app.command("evaluate-ner")
@@ -231,6 +234,7 @@ def evaluate_ner(
     lexicon_from: Annotated[Path | None, typer.Option(help="training split for --tagger lexicon")] = None,
     output: Annotated[Path | None, typer.Option(help="write the scores as JSON here")] = None,
     snap_words: SnapWordsOpt = True,
+    viterbi: ViterbiOpt = True,
     errors: Annotated[Path | None, typer.Option(help="write every wrong or missed span here (TSV)")] = None,
     backend: BackendOpt = "auto",
     allow_overlap: AllowOverlapOpt = False,
@@ -256,7 +260,14 @@ def evaluate_ner(
         trained = {"trained_on": [d.id for d in read_documents(lexicon_from)]}
     overlap = check_training_overlap(trained, {d.id for d in docs}, split, allow_overlap)
     scores = evaluate_tagger(
-        get_tagger(tagger, ner_model=ner_model, lexicon_from=lexicon_from, snap_words=snap_words, backend=backend),
+        get_tagger(
+            tagger,
+            ner_model=ner_model,
+            lexicon_from=lexicon_from,
+            snap_words=snap_words,
+            viterbi=viterbi,
+            backend=backend,
+        ),  # fmt: skip
         docs,
         errors_path=errors,
     )
@@ -336,6 +347,7 @@ def mine(
     backend: BackendOpt = "auto",
     ner_backend: Annotated[str | None, typer.Option(help="the NER model's backend, if not --backend's")] = None,
     snap_words: SnapWordsOpt = True,
+    viterbi: ViterbiOpt = True,
     layout: Annotated[
         str, typer.Option(help="plain text: blocks (documents separated by blank lines) | lines (one per line)")
     ] = "blocks",
@@ -369,7 +381,7 @@ def mine(
         summary = mine_files(
             inputs, model_dir, store, input_format, tagger=tagger, lexicon_from=lexicon_from, ner_model=ner_dir,
             use_gold_mentions=use_gold_mentions, batch_docs=batch_docs, batch_size=batch_size, backend=backend,
-            ner_backend=ner_backend, snap_words=snap_words, layout=layout,
+            ner_backend=ner_backend, snap_words=snap_words, layout=layout, viterbi=viterbi,
         )  # fmt: skip
         typer.echo(summary.format())
         return
@@ -381,7 +393,7 @@ def mine(
     out = output if output is not None else store.with_name(store.name + ".shards")  # type: ignore[union-attr]
     result = mine_ray(
         inputs, out, model_dir, input_format, layout, tagger, lexicon_from, ner_dir, use_gold_mentions, backend,
-        ner_backend, snap_words, batch_docs, batch_size, shard_docs, workers, threads, address,
+        ner_backend, snap_words, batch_docs, batch_size, shard_docs, workers, threads, address, viterbi=viterbi,
     )  # fmt: skip
     typer.echo(result.format())
     typer.echo(f"shards     {out}")
@@ -457,6 +469,7 @@ def pseudo_tag(
     ] = 1200,
     tagger: Annotated[str, typer.Option(help="NER backend: transformer | lexicon")] = "transformer",
     lexicon_from: Annotated[Path | None, typer.Option(help="training split the lexicon is built from")] = None,
+    viterbi: ViterbiOpt = True,
     backend: BackendOpt = "auto",
 ) -> None:
     """NER self-training data: tag INPUT… with a teacher tagger, write every document with its predicted mentions
@@ -468,10 +481,11 @@ def pseudo_tag(
     from relnet.workflows.pseudo_label import pseudo_tag_to_folder
 
     ner_dir = registry.resolve(ner_model, "ner") if tagger == "transformer" else None
-    ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_dir, backend=resolve_backend(backend, kind="ner"))
+    ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_dir, viterbi=viterbi,
+                     backend=resolve_backend(backend, kind="ner"))  # fmt: skip
     teacher = str(ner_dir) if ner_dir is not None else f"lexicon from {lexicon_from}"
-    stats = pseudo_tag_to_folder(inputs, output, ner, exclude or [], max_docs, {"teacher": teacher},
-                                 max_sentence_chars)  # fmt: skip
+    settings = {"teacher": teacher, "viterbi": getattr(ner, "viterbi", None)}  # the decoding changes the tags
+    stats = pseudo_tag_to_folder(inputs, output, ner, exclude or [], max_docs, settings, max_sentence_chars)
     typer.echo(stats.format())
     typer.echo(f"corpus     {output / 'documents.jsonl'}  (relnet train-ner --extra-train {output})")
 
@@ -622,6 +636,7 @@ def serve(
         str | None, typer.Option(help="NER model folder or registered name for --tagger transformer")
     ] = None,
     snap_words: SnapWordsOpt = True,
+    viterbi: ViterbiOpt = True,
     backend: BackendOpt = "auto",
     host: Annotated[str, typer.Option(help="address to listen on (the default is this machine only)")] = "127.0.0.1",
     port: int = 8000,
@@ -641,7 +656,8 @@ def serve(
             tagger, ner_model = "transformer", entry.ner
     if ner_model is not None:
         ner_model = registry.resolve(ner_model, "ner")
-    options = {"lexicon_from": lexicon_from, "ner_model": ner_model, "snap_words": snap_words, "backend": backend}
+    options = {"lexicon_from": lexicon_from, "ner_model": ner_model, "snap_words": snap_words, "viterbi": viterbi,
+               "backend": backend}  # fmt: skip
     ner = get_tagger(tagger, **options) if tagger else None
     web_app = create_app(folder, store, ner, tagger_name=tagger or "", backend=backend)
     typer.echo(f"model {folder}" + (f", tagger {tagger} {ner_model or ''}" if tagger else ""))

@@ -98,7 +98,7 @@ def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path
     header = "doc_id\tcategory\tside\ttype\tstart\tend\ttext\toverlaps\tcontext\n"
     assert (tmp_path / "errors.tsv").read_text() == header  # nothing wrong, nothing listed
     scores = json.loads(out.read_text())
-    assert scores["decoding"] == {"snap_words": False}  # the lexicon does not snap
+    assert scores["decoding"] == {"snap_words": False, "viterbi": False}  # the lexicon neither snaps nor decodes BIO
     bad = runner.invoke(app, ["evaluate-ner", str(dev_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir),
                               "--errors", str(tmp_path / "no" / "such" / "errors.tsv")])  # fmt: skip
     assert bad.exit_code != 0 and "cannot write the error list" in bad.output and "Traceback" not in bad.output

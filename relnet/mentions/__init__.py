@@ -42,7 +42,12 @@ def _lexicon(lexicon_from: str | Path | None = None, **_: Any) -> LexiconTagger:
 
 
 def _transformer(
-    ner_model: str | Path | None = None, snap_words: bool = True, backend: str = "fp32", threads: int = 0, **_: Any
+    ner_model: str | Path | None = None,
+    snap_words: bool = True,
+    backend: str = "fp32",
+    threads: int = 0,
+    viterbi: bool = True,
+    **_: Any,
 ) -> Tagger:
     if ner_model is None:
         raise RelnetError(
@@ -50,7 +55,7 @@ def _transformer(
         )
     from relnet.mentions.ner_model import TransformerTagger
 
-    return TransformerTagger.load(ner_model, snap_words, backend, threads)
+    return TransformerTagger.load(ner_model, snap_words, backend, threads, viterbi)
 
 
 TAGGERS: dict[str, Callable[..., Tagger]] = {"lexicon": _lexicon, "transformer": _transformer}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrainedTokenizerBase
 
@@ -31,6 +32,29 @@ TAGGINGS = ("flat", "layered")
 
 def bio_labels(types: list[str]) -> list[str]:
     return ["O", *(f"{p}-{t}" for t in types for p in ("B", "I"))]
+
+
+def bio_viterbi(scores: np.ndarray, labels: list[str]) -> list[int]:
+    """The most probable label sequence (``scores``: (L, K) logits over ``labels``) in which every I-X follows a
+    B-X or an I-X. Per-token argmax can break that rule (O I-GENE, B-CHEMICAL I-GENE); `decode` then has to guess
+    where a span starts and of which type, where the constrained path weighs the neighbours' probabilities."""
+    if len(scores) == 0:
+        return []
+    logp = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
+    inside = [lab[2:] if lab.startswith("I-") else None for lab in labels]
+    allowed = np.array([[t is None or a[2:] == t for t in inside] for a in labels])  # from a to b
+    trans = np.where(allowed, 0.0, -np.inf)
+    score = logp[0] + np.where([t is None for t in inside], 0.0, -np.inf)  # no span starts with I-
+    back = np.zeros(scores.shape, dtype=np.int64)
+    columns = np.arange(len(labels))
+    for t in range(1, len(scores)):
+        candidates = score[:, None] + trans
+        back[t] = candidates.argmax(0)
+        score = candidates[back[t], columns] + logp[t]
+    path = [int(score.argmax())]
+    for t in range(len(scores) - 1, 0, -1):
+        path.append(int(back[t][path[-1]]))
+    return path[::-1]
 
 
 @dataclass(frozen=True)
@@ -77,6 +101,20 @@ class TagSpace:
             return [[[self.labels[i] for i in row]] for row in logits.argmax(-1).tolist()]
         best = logits.view(*logits.shape[:2], len(self.types), 3).argmax(-1).tolist()  # (B, L, T)
         return [[[("O", f"B-{t}", f"I-{t}")[tok[k]] for tok in row] for k, t in enumerate(self.types)] for row in best]
+
+    def viterbi_tags(self, logits: torch.Tensor, keep: list[int]) -> list[list[str]]:
+        """(L, units) logits of one window → ``tags[layer][token]``, each layer's best *valid* BIO sequence over
+        the tokens ``keep`` (the others, [CLS]/[SEP], get O). See `bio_viterbi`."""
+        scores = logits.float().numpy()[keep]
+        out = []
+        for k, layer in enumerate(self.layers()):
+            labels = bio_labels(list(layer))
+            layer_scores = scores.reshape(len(keep), len(self.types), 3)[:, k] if self.layered else scores
+            tags = ["O"] * logits.shape[0]
+            for i, best in zip(keep, bio_viterbi(layer_scores, labels)):
+                tags[i] = labels[best]
+            out.append(tags)
+        return out
 
     def loss(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Cross-entropy over the tokens (and, layered, the types) that carry a label."""
@@ -234,12 +272,18 @@ class TransformerTagger:
     """``tag(doc) → doc`` with predicted CHEMICAL/GENE mentions (ids M1, M2, … in text order)."""
 
     def __init__(
-        self, model, tokenizer: PreTrainedTokenizerBase, meta: dict[str, Any], snap_words: bool = True
+        self,
+        model,
+        tokenizer: PreTrainedTokenizerBase,
+        meta: dict[str, Any],
+        snap_words: bool = True,
+        viterbi: bool = True,
     ) -> None:
         self.model = model.eval()
         self.folder: Path | None = None  # where it was loaded from (ONNX graphs are exported there)
         self.runner: Runner | None = None  # None: the PyTorch model in fp32
         self.snap_words = snap_words  # widen spans to whole words (see `snap_spans`)
+        self.viterbi = viterbi  # the best valid BIO sequence instead of each token's argmax (see `bio_viterbi`)
         self.tokenizer = tokenizer
         self.meta = meta
         self.space = TagSpace(tuple(meta["types"]), meta.get("tagging", "flat"))  # models before `layered`: flat
@@ -282,7 +326,12 @@ class TransformerTagger:
 
     @classmethod
     def load(
-        cls, folder: str | Path, snap_words: bool = True, backend: str = "fp32", threads: int = 0
+        cls,
+        folder: str | Path,
+        snap_words: bool = True,
+        backend: str = "fp32",
+        threads: int = 0,
+        viterbi: bool = True,
     ) -> TransformerTagger:
         """A saved tagger, ready to tag on ``backend`` (``fp32``: as trained; see `use_backend`)."""
         folder = Path(folder)
@@ -291,7 +340,7 @@ class TransformerTagger:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         meta = json.loads((folder / META_FILE).read_text())
         model = AutoModelForTokenClassification.from_pretrained(str(folder))
-        tagger = cls(model, AutoTokenizer.from_pretrained(str(folder), use_fast=True), meta, snap_words)
+        tagger = cls(model, AutoTokenizer.from_pretrained(str(folder), use_fast=True), meta, snap_words, viterbi)
         tagger.folder = folder
         return tagger.use_backend(backend, threads) if backend != "fp32" else tagger
 
@@ -319,7 +368,11 @@ class TransformerTagger:
             logits = self.runner(batch) if self.runner is not None else self._logits(batch)
             for row, i in enumerate(idx):
                 n = len(windows[i].input_ids)
-                layers = self.space.logits_to_tags(logits[row : row + 1, :n])[0]
+                if self.viterbi:
+                    keep = [j for j, span in enumerate(windows[i].offsets) if span != (0, 0)]
+                    layers = self.space.viterbi_tags(logits[row, :n], keep)
+                else:
+                    layers = self.space.logits_to_tags(logits[row : row + 1, :n])[0]
                 out[i] = sorted({span for tags in layers for span in decode(windows[i], tags)})
         return out
 

@@ -116,6 +116,7 @@ def mine(
             "batch_size": batch_size,
             "scheme": classifier.meta.get("scheme", "cpr"),
             "snap_words": getattr(tagger, "snap_words", None),  # NER decoding changes the mentions found
+            "viterbi": getattr(tagger, "viterbi", None),
         },
     )
     total = len(docs) if isinstance(docs, Sequence) else None
@@ -239,6 +240,7 @@ def mine_files(
     ner_backend: str | None = None,
     snap_words: bool = True,
     layout: str = "blocks",
+    viterbi: bool = True,
 ) -> MiningSummary:
     """`mine` from paths: read the input (one path or several, in order), load the model and tagger, open (or
     create) the store.
@@ -255,7 +257,7 @@ def mine_files(
     # the first batch is read before the models load: an input that is wrong from the start fails at once
     head = list(itertools.islice(docs, batch_docs))
     docs = itertools.chain(head, docs)
-    models = load_models(model_dir, tagger, lexicon_from, ner_model, backend, ner_backend, snap_words)
+    models = load_models(model_dir, tagger, lexicon_from, ner_model, backend, ner_backend, snap_words, viterbi=viterbi)
     if models.tagger is None and not any(isinstance(d, Document) and d.mentions for d in head):
         raise RelnetError(
             f"{_name(input_path)}: no mentions in the input (none in its first {len(head)} documents); choose a tagger "
@@ -293,6 +295,7 @@ def load_models(
     ner_backend: str | None = None,
     snap_words: bool = True,
     threads: int = 0,
+    viterbi: bool = True,
 ) -> Models:
     """Load the relation model and the tagger (``lexicon`` | ``transformer`` | None) on their backends; their ids
     are content hashes, so the same model gives the same id from any folder or machine. A reduced-precision
@@ -315,6 +318,7 @@ def load_models(
             lexicon_from=lexicon_from,
             ner_model=ner_model,
             snap_words=snap_words,
+            viterbi=viterbi,
             backend=ner_backend,
             threads=threads,
         )

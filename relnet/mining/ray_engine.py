@@ -88,6 +88,7 @@ class ShardMiner:
         self.models = load_models(
             model_dir, options["tagger"], options["lexicon_from"], options["ner_model"], options["backend"],
             options["ner_backend"], options["snap_words"], threads=options["threads"],
+            viterbi=options["viterbi"],
         )  # fmt: skip
         self.model_path = str(Path(model_dir).resolve())
 
@@ -166,6 +167,7 @@ def mine_ray(
     threads: int = 1,
     address: str | None = None,
     progress: bool = True,
+    viterbi: bool = True,
 ) -> RayMiningSummary:
     """Mine ``inputs`` on Ray into shard folders under ``out`` (`relnet.store.parquet`); resumes: shards written
     before are skipped. Returns what this run did; ``out/run.json`` and ``out/run.txt`` record it too."""
@@ -195,7 +197,7 @@ def mine_ray(
             options = dict(
                 tagger=tagger, lexicon_from=str(Path(lexicon_from).resolve()) if lexicon_from else None,
                 ner_model=str(Path(ner_model).resolve()) if ner_model else None, use_gold_mentions=use_gold_mentions,
-                backend=backend, ner_backend=ner_backend, snap_words=snap_words, batch_docs=batch_docs,
+                backend=backend, ner_backend=ner_backend, snap_words=snap_words, viterbi=viterbi, batch_docs=batch_docs,
                 batch_size=batch_size, threads=threads,
             )  # fmt: skip
             bar = progress_bar(total=len(todo), desc="mine (ray)", unit="shard", disable=not progress)

@@ -32,7 +32,11 @@ def evaluate_tagger(
     scores = span_scores(gold, predicted)
     scores["errors"] = span_breakdown(gold, predicted)
     scores["speed"] = {"seconds": seconds, "documents_per_second": len(docs) / max(seconds, 1e-9)}
-    scores["decoding"] = {"snap_words": getattr(tagger, "snap_words", False)}  # scores before/after differ
+    # scores before/after either differ
+    scores["decoding"] = {
+        "snap_words": getattr(tagger, "snap_words", False),
+        "viterbi": getattr(tagger, "viterbi", False),
+    }
     if errors_path:
         write_span_errors(errors_path, docs, gold, predicted)
     return scores

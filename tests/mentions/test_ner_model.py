@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -16,6 +18,8 @@ from relnet.mentions.ner_model import (
     TagSpace,
     TransformerTagger,
     Window,
+    bio_labels,
+    bio_viterbi,
     decode,
     encode_document,
     snap_spans,
@@ -47,6 +51,7 @@ def _round_trip(doc, space: TagSpace) -> set[tuple[int, int, str]]:
             units = [[1.0 if j == v else 0.0 for j in range(len(space.labels))] for v in ids]
         logits = torch.tensor([units]).reshape(1, len(ids), len(space.labels))
         layers = space.logits_to_tags(logits)[0]
+        assert space.viterbi_tags(logits[0], list(range(len(ids)))) == layers  # one-hot logits: already valid
         inner = Window(w.doc_id, w.input_ids[1:-1], w.offsets[1:-1])
         spans |= {span for tags in layers for span in decode(inner, tags)}
     return spans
@@ -90,6 +95,41 @@ def test_ner_layered_loss_ignores_unlabelled_positions() -> None:
 def test_ner_decode_bio(tags: list[str], expected: list[tuple[int, int, str]]) -> None:
     w = Window("d", [101, 1, 2, 102], [(0, 0), (0, 4), (5, 9), (0, 0)])
     assert decode(w, tags) == expected
+
+
+def _valid_bio(tags: list[str]) -> bool:
+    return all(not t.startswith("I-") or (i > 0 and tags[i - 1][2:] == t[2:]) for i, t in enumerate(tags))
+
+
+def test_ner_viterbi_repairs_what_argmax_breaks() -> None:
+    labels = bio_labels(["CHEMICAL", "GENE"])  # O B-CHEMICAL I-CHEMICAL B-GENE I-GENE
+    probs = [[0.9, 0.01, 0.01, 0.03, 0.05], [0.3, 0.01, 0.01, 0.28, 0.4], [0.1, 0.01, 0.01, 0.1, 0.78]]
+    scores = np.log(np.array(probs))
+    assert [labels[i] for i in scores.argmax(1)] == ["O", "I-GENE", "I-GENE"]  # a span with no start
+    assert [labels[i] for i in bio_viterbi(scores, labels)] == ["O", "B-GENE", "I-GENE"]
+    assert bio_viterbi(np.zeros((0, 5)), labels) == []
+
+
+def test_ner_viterbi_finds_the_best_valid_sequence() -> None:
+    labels = bio_labels(["CHEMICAL", "GENE"])
+    rng = np.random.default_rng(0)
+    for _ in range(30):  # against every sequence of 4 tags
+        scores = rng.normal(size=(4, 5)) * 3
+        logp = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
+        valid = [seq for seq in itertools.product(range(5), repeat=4) if _valid_bio([labels[i] for i in seq])]
+        best = max(valid, key=lambda seq: sum(logp[t, k] for t, k in enumerate(seq)))
+        assert tuple(bio_viterbi(scores, labels)) == best
+        if _valid_bio([labels[i] for i in scores.argmax(1)]):
+            assert tuple(scores.argmax(1)) == best  # argmax already valid: nothing changes
+
+
+def test_ner_viterbi_tags_layered_and_skips_special_tokens() -> None:
+    space = TagSpace(("CHEMICAL", "GENE"), "layered")
+    logits = torch.zeros(4, 2, 3)  # [CLS] tok tok [SEP]; per type O/B/I
+    logits[:, 0] = torch.tensor([0.0, 0.0, 5.0])  # CHEMICAL: I everywhere (argmax), so B-I on the two tokens
+    logits[:, 1, 0] = 5.0  # GENE: O
+    tags = space.viterbi_tags(logits.reshape(4, 6), keep=[1, 2])
+    assert tags == [["O", "B-CHEMICAL", "I-CHEMICAL", "O"], ["O", "O", "O", "O"]]
 
 
 def test_ner_span_scores_strict() -> None:
@@ -172,6 +212,8 @@ def test_ner_train_save_load_tag(
     assert all(tagged.text[m.start : m.end] == m.text and m.kind in ("CHEMICAL", "GENE") for m in tagged.mentions)
     gold = {(m.start, m.end, m.kind) for m in doc.mentions}
     assert {(m.start, m.end, m.kind) for m in tagged.mentions} == gold  # memorised (F1 1.0 above)
+    argmax = TransformerTagger.load(tmp_path / "ner/best", viterbi=False)
+    assert {(m.start, m.end, m.kind) for m in argmax.tag(doc.with_annotations((), ())).mentions} == gold
     for backend in ("onnx", "int8", "bf16"):  # the memorised decisions survive every backend
         fast = TransformerTagger.load(tmp_path / "ner/best", backend=backend)
         assert {(m.start, m.end, m.kind) for m in fast.tag(doc.with_annotations((), ())).mentions} == gold, backend

@@ -235,24 +235,26 @@ def test_mine_files_records_the_tagger_and_its_decoding_in_the_run(
     lexicon = LexiconTagger({"drug5": CHEMICAL, "GENE1": GENE})
 
     class Snapping:
-        def __init__(self, snap_words: bool) -> None:
-            self.snap_words = snap_words
+        def __init__(self, snap_words: bool, viterbi: bool) -> None:
+            self.snap_words, self.viterbi = snap_words, viterbi
 
         def tag(self, doc: Document) -> Document:
             return lexicon.tag(doc)
 
-    monkeypatch.setattr(mentions, "get_tagger", lambda name, snap_words=True, **_: Snapping(snap_words))
+    monkeypatch.setattr(
+        mentions, "get_tagger", lambda name, snap_words=True, viterbi=True, **_: Snapping(snap_words, viterbi)
+    )
     (tmp_path / "in.txt").write_text("p1\tThe drug5 inhibits GENE1.\n")
     (tmp_path / "ner").mkdir()
     model = tiny_classifier.save(tmp_path / "model")
     pipeline.mine_files(tmp_path / "in.txt", model, tmp_path / "s.sqlite", tagger="transformer",
-                        ner_model=tmp_path / "ner", snap_words=False, progress=False)  # fmt: skip
+                        ner_model=tmp_path / "ner", snap_words=False, viterbi=False, progress=False)  # fmt: skip
     models, params = sqlite3.connect(tmp_path / "s.sqlite").execute("SELECT models, params FROM runs").fetchone()
     from relnet.model.identity import weights_digest
 
     # the tagger by content (a hash of its folder's files), not by path
     assert json.loads(models)["tagger"] == f"transformer:sha256:{weights_digest(tmp_path / 'ner')}"
-    assert json.loads(params)["snap_words"] is False
+    assert json.loads(params)["snap_words"] is False and json.loads(params)["viterbi"] is False  # the decoding
 
 
 @pytest.mark.parametrize(("layout", "texts"), [("blocks", ["The drug5\ninhibits GENE1."]),
