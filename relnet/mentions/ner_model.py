@@ -40,8 +40,13 @@ def bio_viterbi(scores: np.ndarray, labels: list[str]) -> list[int]:
     where a span starts and of which type, where the constrained path weighs the neighbours' probabilities."""
     if len(scores) == 0:
         return []
-    logp = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
     inside = [lab[2:] if lab.startswith("I-") else None for lab in labels]
+    best = scores.argmax(1)
+    kinds = np.array([labels.index(f"B-{t}") if t else -1 for t in inside])  # an I-'s B-, else -1
+    prev = np.concatenate([[0], best[:-1]])  # 0 = O before the first token
+    if not ((kinds[best] >= 0) & (prev != kinds[best]) & (prev != best)).any():
+        return best.tolist()  # argmax already valid (most sentences): it is the best valid sequence
+    logp = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
     allowed = np.array([[t is None or a[2:] == t for t in inside] for a in labels])  # from a to b
     trans = np.where(allowed, 0.0, -np.inf)
     score = logp[0] + np.where([t is None for t in inside], 0.0, -np.inf)  # no span starts with I-
