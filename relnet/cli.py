@@ -267,7 +267,7 @@ def evaluate_ner(
             snap_words=snap_words,
             viterbi=viterbi,
             backend=backend,
-        ),  # fmt: skip
+        ),
         docs,
         errors_path=errors,
     )

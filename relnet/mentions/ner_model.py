@@ -11,6 +11,7 @@ import json
 import os
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,22 +35,29 @@ def bio_labels(types: list[str]) -> list[str]:
     return ["O", *(f"{p}-{t}" for t in types for p in ("B", "I"))]
 
 
+@lru_cache(maxsize=8)
+def _bio_rules(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per label: the index of its B- if it is an I- (else -1); transition and start scores (0 allowed, -inf not)."""
+    inside = [lab[2:] if lab.startswith("I-") else None for lab in labels]
+    kinds = np.array([labels.index(f"B-{t}") if t else -1 for t in inside])
+    allowed = np.array([[t is None or a[2:] == t for t in inside] for a in labels])  # from a to b
+    start = np.where([t is None for t in inside], 0.0, -np.inf)  # no span starts with I-
+    return kinds, np.where(allowed, 0.0, -np.inf), start
+
+
 def bio_viterbi(scores: np.ndarray, labels: list[str]) -> list[int]:
     """The most probable label sequence (``scores``: (L, K) logits over ``labels``) in which every I-X follows a
     B-X or an I-X. Per-token argmax can break that rule (O I-GENE, B-CHEMICAL I-GENE); `decode` then has to guess
     where a span starts and of which type, where the constrained path weighs the neighbours' probabilities."""
     if len(scores) == 0:
         return []
-    inside = [lab[2:] if lab.startswith("I-") else None for lab in labels]
+    kinds, trans, start = _bio_rules(tuple(labels))
     best = scores.argmax(1)
-    kinds = np.array([labels.index(f"B-{t}") if t else -1 for t in inside])  # an I-'s B-, else -1
     prev = np.concatenate([[0], best[:-1]])  # 0 = O before the first token
     if not ((kinds[best] >= 0) & (prev != kinds[best]) & (prev != best)).any():
         return best.tolist()  # argmax already valid (most sentences): it is the best valid sequence
     logp = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
-    allowed = np.array([[t is None or a[2:] == t for t in inside] for a in labels])  # from a to b
-    trans = np.where(allowed, 0.0, -np.inf)
-    score = logp[0] + np.where([t is None for t in inside], 0.0, -np.inf)  # no span starts with I-
+    score = logp[0] + start
     back = np.zeros(scores.shape, dtype=np.int64)
     columns = np.arange(len(labels))
     for t in range(1, len(scores)):
