@@ -51,23 +51,42 @@ def bio_viterbi(scores: np.ndarray, labels: list[str]) -> list[int]:
     where a span starts and of which type, where the constrained path weighs the neighbours' probabilities."""
     if len(scores) == 0:
         return []
+    return bio_viterbi_batch(scores[None], np.array([len(scores)]), labels)[0].tolist()
+
+
+def bio_viterbi_batch(scores: np.ndarray, lengths: np.ndarray, labels: list[str]) -> np.ndarray:
+    """`bio_viterbi` for N sequences at once: (N, L, K) scores, each row valid up to its length → (N, L) label ids
+    (0 = O past a row's length). One pass over the positions for the whole batch, not one per sequence."""
+    n, length, _ = scores.shape
+    live = np.arange(length)[None, :] < lengths[:, None]  # (N, L)
+    best = np.where(live, scores.argmax(2), 0)
     kinds, trans, start = _bio_rules(tuple(labels))
-    best = scores.argmax(1)
-    prev = np.concatenate([[0], best[:-1]])  # 0 = O before the first token
-    if not ((kinds[best] >= 0) & (prev != kinds[best]) & (prev != best)).any():
-        return best.tolist()  # argmax already valid (most sentences): it is the best valid sequence
-    logp = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
-    score = logp[0] + start
-    back = np.zeros(scores.shape, dtype=np.int64)
-    columns = np.arange(len(labels))
-    for t in range(1, len(scores)):
-        candidates = score[:, None] + trans
-        back[t] = candidates.argmax(0)
-        score = candidates[back[t], columns] + logp[t]
-    path = [int(score.argmax())]
-    for t in range(len(scores) - 1, 0, -1):
-        path.append(int(back[t][path[-1]]))
-    return path[::-1]
+    prev = np.concatenate([np.zeros((n, 1), dtype=best.dtype), best[:, :-1]], axis=1)  # O before the first token
+    broken = ((kinds[best] >= 0) & (prev != kinds[best]) & (prev != best)).any(1)
+    rows = np.flatnonzero(broken)  # argmax already valid (most sentences): it is the best valid sequence
+    if rows.size:
+        best[rows] = np.where(live[rows], _viterbi_paths(scores[rows], live[rows], trans, start), 0)
+    return best
+
+
+def _viterbi_paths(scores: np.ndarray, live: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """(M, L, K) scores → (M, L) best paths under ``trans``/``start``; past a row's end its state is carried."""
+    m, length, k = scores.shape
+    logp = scores - np.logaddexp.reduce(scores, axis=2, keepdims=True)
+    score = logp[:, 0] + start  # (M, K)
+    back = np.broadcast_to(np.arange(k), (m, length, k)).copy()  # identity: a finished row keeps its state
+    for t in range(1, length):
+        candidates = score[:, :, None] + trans  # (M, from, to)
+        arg = candidates.argmax(1)
+        step = np.take_along_axis(candidates, arg[:, None, :], axis=1)[:, 0] + logp[:, t]
+        score = np.where(live[:, t, None], step, score)
+        back[:, t] = np.where(live[:, t, None], arg, back[:, t])
+    path = np.zeros((m, length), dtype=np.int64)
+    path[:, -1] = score.argmax(1)
+    rows = np.arange(m)
+    for t in range(length - 1, 0, -1):
+        path[:, t - 1] = back[rows, t, path[:, t]]
+    return path
 
 
 @dataclass(frozen=True)
@@ -108,25 +127,35 @@ class TagSpace:
         ids = {t: i for i, t in enumerate(self.labels)}
         return [ids[t] for t in tags[0]]
 
-    def logits_to_tags(self, logits: torch.Tensor) -> list[list[list[str]]]:
-        """(B, L, units) logits → ``tags[window][layer][token]``."""
-        if not self.layered:
-            return [[[self.labels[i] for i in row]] for row in logits.argmax(-1).tolist()]
-        best = logits.view(*logits.shape[:2], len(self.types), 3).argmax(-1).tolist()  # (B, L, T)
-        return [[[("O", f"B-{t}", f"I-{t}")[tok[k]] for tok in row] for k, t in enumerate(self.types)] for row in best]
-
-    def viterbi_tags(self, logits: torch.Tensor, keep: list[int]) -> list[list[str]]:
-        """(L, units) logits of one window → ``tags[layer][token]``, each layer's best *valid* BIO sequence over
-        the tokens ``keep`` (the others, [CLS]/[SEP], get O). See `bio_viterbi`."""
-        scores = logits.float().numpy()[keep]
+    def tags(self, logits: torch.Tensor, keeps: list[list[int]], viterbi: bool = True) -> list[list[list[str]]]:
+        """(B, L, units) logits → ``tags[window][layer][token]``: BIO tags on the tokens ``keeps[window]`` (the
+        others — [CLS], [SEP], padding — get O). ``viterbi``: each layer's best *valid* sequence (`bio_viterbi`),
+        for the whole batch at once; otherwise each token's argmax."""
+        layers = self.layers()
+        width = 3 if self.layered else len(self.labels)
+        b, length = logits.shape[:2]
+        scores = logits.float().reshape(b, length, len(layers), width).permute(0, 2, 1, 3).contiguous().numpy()
+        lengths = np.array([len(keep) for keep in keeps])
+        index = np.zeros((b, max(lengths, default=0)), dtype=np.int64)
+        for row, keep in enumerate(keeps):
+            index[row, : len(keep)] = keep
+        kept = np.take_along_axis(scores, index[:, None, :, None], axis=2)  # (B, layers, kept, width)
+        flat = kept.reshape(b * len(layers), *kept.shape[2:])
+        names = [bio_labels(list(layer)) for layer in layers]  # layered: O B-X I-X, the model's unit order
+        if viterbi:
+            ids = bio_viterbi_batch(flat, np.repeat(lengths, len(layers)), names[0])  # layers share their rules
+        else:
+            ids = flat.argmax(2)
+        ids = ids.reshape(b, len(layers), -1).tolist()
         out = []
-        for k, layer in enumerate(self.layers()):
-            labels = bio_labels(list(layer))
-            layer_scores = scores.reshape(len(keep), len(self.types), 3)[:, k] if self.layered else scores
-            tags = ["O"] * logits.shape[0]
-            for i, best in zip(keep, bio_viterbi(layer_scores, labels)):
-                tags[i] = labels[best]
-            out.append(tags)
+        for row, keep in enumerate(keeps):
+            window = []
+            for k, labels in enumerate(names):
+                tags = ["O"] * length
+                for i, best in zip(keep, ids[row][k]):
+                    tags[i] = labels[best]
+                window.append(tags)
+            out.append(window)
         return out
 
     def loss(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -379,13 +408,8 @@ class TransformerTagger:
             idx = order[s : s + batch_size]
             batch = collate([windows[i] for i in idx], pad)
             logits = self.runner(batch) if self.runner is not None else self._logits(batch)
-            for row, i in enumerate(idx):
-                n = len(windows[i].input_ids)
-                if self.viterbi:
-                    keep = [j for j, span in enumerate(windows[i].offsets) if span != (0, 0)]
-                    layers = self.space.viterbi_tags(logits[row, :n], keep)
-                else:
-                    layers = self.space.logits_to_tags(logits[row : row + 1, :n])[0]
+            keeps = [[j for j, span in enumerate(windows[i].offsets) if span != (0, 0)] for i in idx]
+            for i, layers in zip(idx, self.space.tags(logits, keeps, self.viterbi)):
                 out[i] = sorted({span for tags in layers for span in decode(windows[i], tags)})
         return out
 

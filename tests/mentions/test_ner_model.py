@@ -20,6 +20,7 @@ from relnet.mentions.ner_model import (
     Window,
     bio_labels,
     bio_viterbi,
+    bio_viterbi_batch,
     decode,
     encode_document,
     snap_spans,
@@ -50,8 +51,9 @@ def _round_trip(doc, space: TagSpace) -> set[tuple[int, int, str]]:
         else:
             units = [[1.0 if j == v else 0.0 for j in range(len(space.labels))] for v in ids]
         logits = torch.tensor([units]).reshape(1, len(ids), len(space.labels))
-        layers = space.logits_to_tags(logits)[0]
-        assert space.viterbi_tags(logits[0], list(range(len(ids)))) == layers  # one-hot logits: already valid
+        keep = [list(range(len(ids)))]
+        layers = space.tags(logits, keep, viterbi=False)[0]
+        assert space.tags(logits, keep)[0] == layers  # one-hot logits: already valid
         inner = Window(w.doc_id, w.input_ids[1:-1], w.offsets[1:-1])
         spans |= {span for tags in layers for span in decode(inner, tags)}
     return spans
@@ -128,8 +130,34 @@ def test_ner_viterbi_tags_layered_and_skips_special_tokens() -> None:
     logits = torch.zeros(4, 2, 3)  # [CLS] tok tok [SEP]; per type O/B/I
     logits[:, 0] = torch.tensor([0.0, 0.0, 5.0])  # CHEMICAL: I everywhere (argmax), so B-I on the two tokens
     logits[:, 1, 0] = 5.0  # GENE: O
-    tags = space.viterbi_tags(logits.reshape(4, 6), keep=[1, 2])
+    tags = space.tags(logits.reshape(1, 4, 6), keeps=[[1, 2]])[0]
     assert tags == [["O", "B-CHEMICAL", "I-CHEMICAL", "O"], ["O", "O", "O", "O"]]
+    assert space.tags(logits.reshape(1, 4, 6), keeps=[[1, 2]], viterbi=False)[0][0][1:3] == ["I-CHEMICAL"] * 2
+
+
+def test_ner_viterbi_batch_equals_one_sequence_at_a_time() -> None:
+    labels = bio_labels(["CHEMICAL", "GENE"])
+    rng = np.random.default_rng(1)
+    lengths = np.array([7, 1, 0, 12, 5, 12])
+    scores = rng.normal(size=(len(lengths), 12, 5)) * 3  # past each row's length: noise the batch must ignore
+    batch = bio_viterbi_batch(scores, lengths, labels)
+    for row, n in enumerate(lengths):
+        assert batch[row, :n].tolist() == bio_viterbi(scores[row, :n], labels)
+        assert not batch[row, n:].any()  # O past the end
+
+
+@pytest.mark.parametrize("tagging", ["flat", "layered"])
+def test_ner_tags_of_a_batch_equal_each_window_alone(tagging: str) -> None:
+    space = TagSpace(("CHEMICAL", "GENE"), tagging)
+    logits = torch.randn(3, 10, len(space.labels), generator=torch.Generator().manual_seed(2)) * 3
+    keeps = [list(range(1, 9)), [1, 2, 3], []]  # a padded window, a short one, one with no tokens
+    for viterbi in (True, False):
+        together = space.tags(logits, keeps, viterbi)
+        for row, keep in enumerate(keeps):
+            assert together[row] == space.tags(logits[row : row + 1], [keep], viterbi)[0]
+            assert all(t == "O" for tags in together[row] for i, t in enumerate(tags) if i not in keep)
+        if viterbi:
+            assert all(_valid_bio([t for i, t in enumerate(tags) if i in keeps[0]]) for tags in together[0])
 
 
 def test_ner_span_scores_strict() -> None:
