@@ -119,10 +119,13 @@ class TrainConfig:
             raise RelnetError(f"{path}: cannot read the config ({err.strerror})") from err
         except json.JSONDecodeError as err:
             raise RelnetError(f"{path}: line {err.lineno}: not valid JSON ({err.msg})") from err
+        if not isinstance(data, dict):
+            raise RelnetError(f"{path}: a config is a JSON object of settings, got a {type(data).__name__}")
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
             raise RelnetError(f"{path}: unknown config keys {sorted(unknown)}")
+        _check_types(path, cls, data)
         base = Path(path).resolve().parent
         for key in ("train", "dev", "output_dir", "init_from"):
             if data.get(key):
@@ -144,6 +147,28 @@ class TrainConfig:
                 )  # fmt: skip
         data.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**data)
+
+
+# JSON types a field's annotation accepts (annotations are strings under `from __future__ import annotations`)
+_JSON_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
+
+
+def _check_types(path: str | Path, cls: type, data: dict[str, Any]) -> None:
+    """A value of the wrong JSON type is named with its file and key, not met later as a TypeError."""
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value, kind = data[f.name], str(f.type)
+        if kind == "list[str]":
+            ok = isinstance(value, list) and all(isinstance(x, str) for x in value)
+        elif kind not in _JSON_TYPES:
+            continue  # a type this check does not know: the dataclass's own checks apply
+        else:
+            # bool is an int to Python; `"epochs": true` is still a mistake
+            ok = isinstance(value, _JSON_TYPES[kind]) and (kind == "bool" or not isinstance(value, bool))
+        if not ok:
+            want = {"list[str]": "a list of strings", "int": "an integer"}.get(kind, f"a {kind}")
+            raise RelnetError(f"{path}: {f.name} must be {want}, got {json.dumps(value)}")
 
 
 @dataclass

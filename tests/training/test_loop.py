@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,28 @@ def test_config_file_paths_are_relative_to_the_file(tmp_path: Path, monkeypatch:
     preset.write_text('{"train": "x",\n "epochs": }')
     with pytest.raises(RelnetError, match=r"p.json: line 2: not valid JSON"):
         TrainConfig.from_file(preset)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"epochs": "3"}, 'epochs must be an integer, got "3"'),
+        ({"epochs": True}, "epochs must be an integer, got true"),
+        ({"lr": "6e-5"}, 'lr must be a float, got "6e-5"'),
+        ({"extra_train": "../drugprot"}, 'extra_train must be a list of strings, got "../drugprot"'),
+        ({"class_weights": 1}, "class_weights must be a bool, got 1"),
+    ],
+)
+def test_a_config_value_of_the_wrong_type_is_named(tmp_path: Path, setting: dict, message: str) -> None:
+    preset = tmp_path / "p.json"
+    preset.write_text(json.dumps({"scheme": "fine", **setting}))
+    with pytest.raises(RelnetError, match=re.escape(f"p.json: {message}")):
+        TrainConfig.from_file(preset)
+    preset.write_text("[1, 2]")
+    with pytest.raises(RelnetError, match="p.json: a config is a JSON object of settings, got a list"):
+        TrainConfig.from_file(preset)
+    preset.write_text(json.dumps({"epochs": 2, "warmup_ratio": 0, "negative_keep": 1}))  # ints for floats: fine
+    assert TrainConfig.from_file(preset).negative_keep == 1
 
 
 def test_a_list_flag_replacing_the_presets_list_is_said_aloud(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
