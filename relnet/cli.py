@@ -718,7 +718,7 @@ def ensemble(
 @app.command()
 def score(
     predictions: Annotated[Path, typer.Argument(help="a prediction file: PMID, CPR group, Arg1:Tn, Arg2:Tm (TSV)")],
-    gold: Annotated[Path, typer.Argument(help="the split's *_gold_standard.tsv")],
+    gold: Annotated[Path, typer.Argument(help="the split's *_gold_standard.tsv, or the split folder")],
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
 ) -> None:
     """Score any system's prediction file as the BioCreative VI ChemProt kit does: micro P/R/F1 over CPR:3,4,5,6,9

@@ -15,7 +15,7 @@ def read_rows(path: Path, min_cols: int, max_cols: int | None = None) -> Iterato
     """
     max_cols = min_cols if max_cols is None else max_cols
     if not path.is_file():
-        raise InputError(path, None, "file not found")
+        raise InputError(path, None, "is a folder; a file was expected" if path.is_dir() else "file not found")
     with path.open(encoding="utf-8", newline="") as f:
         for lineno, raw in enumerate(f, start=1):
             line = raw.rstrip("\n").rstrip("\r")

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from relnet.corpus.biocreative_tsv import find_one
 from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
 from relnet.data import Example
 from relnet.errors import InputError, SkipCounter
@@ -207,9 +208,14 @@ def read_prediction_lines(path: str | Path) -> tuple[list[Line4], int]:
 
 
 def score_prediction_file(predictions: str | Path, gold_standard: str | Path) -> FileScore:
-    """Score an official-format prediction file (another system's, say) against a ``*_gold_standard.tsv``: micro
-    and per-group P/R/F1, the kit's way (see the module docstring)."""
+    """Score an official-format prediction file (another system's, say) against a ``*_gold_standard.tsv`` (or the
+    split folder that holds one): micro and per-group P/R/F1, the kit's way (see the module docstring)."""
     lines, skipped = read_prediction_lines(predictions)
+    if Path(gold_standard).is_dir():
+        folder = Path(gold_standard)
+        gold_standard = find_one(folder, "*gold_standard*.tsv", False) or folder
+        if gold_standard == folder:
+            raise InputError(folder, None, "no *gold_standard*.tsv in this folder (a split without gold relations?)")
     try:
         gold = read_gold_standard(gold_standard)
     except UnicodeDecodeError as err:

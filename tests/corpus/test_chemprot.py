@@ -83,3 +83,10 @@ def test_chemprot_shared_counts(split: str, n_docs: int, n_mentions: int, n_rela
     assert len(docs) == n_docs
     assert sum(len(d.mentions) for d in docs) == n_mentions
     assert sum(len(d.relations) for d in docs) == n_relations
+
+
+def test_a_folder_given_for_a_gold_file_is_named_as_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder; a file was expected"):
+        read_gold_standard(tmp_path)
+    with pytest.raises(InputError, match="gone.tsv: file not found"):
+        read_gold_standard(tmp_path / "gone.tsv")

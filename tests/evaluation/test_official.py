@@ -191,3 +191,19 @@ def test_official_cli_score_text_json_and_errors(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     result = runner.invoke(app, ["score", str(pred), str(tmp_path / "missing_gold.tsv")])
     assert result.exit_code == 2 and "missing_gold.tsv" in result.output and "Traceback" not in result.output
+
+
+def test_official_cli_score_takes_the_split_folder_as_gold(tmp_path: Path) -> None:
+    runner = CliRunner()
+    split = tmp_path / "split"
+    split.mkdir()
+    pred = _write(tmp_path / "pred.tsv", ["1\tCPR:4\tArg1:T1\tArg2:T2"])
+    gold = _gold_file(split).rename(split / "chemprot_test_gold_standard.tsv")
+    by_file = runner.invoke(app, ["score", str(pred), str(gold), "--json"])
+    by_folder = runner.invoke(app, ["score", str(pred), str(split), "--json"])
+    assert by_folder.exit_code == 0 and by_folder.stdout == by_file.stdout, by_folder.output
+    empty = tmp_path / "unlabelled"
+    empty.mkdir()
+    result = runner.invoke(app, ["score", str(pred), str(empty)])
+    assert result.exit_code == 2 and "unlabelled: no *gold_standard*.tsv in this folder" in result.output
+    assert "Traceback" not in result.output
