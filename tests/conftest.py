@@ -87,6 +87,13 @@ def write_split(folder: Path, name: str = "training", ids: tuple[str, str] = ("1
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _private_relnet_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own RELNET_HOME: the model registry and the teachers' probability cache of a user (or of
+    another test) must neither leak into a test nor receive its models."""
+    monkeypatch.setenv("RELNET_HOME", str(tmp_path / "relnet-home"))
+
+
 @pytest.fixture
 def split_dir(tmp_path: Path) -> Path:
     return write_split(tmp_path / "training")

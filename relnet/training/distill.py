@@ -3,7 +3,9 @@
 `teacher_targets` runs the teachers (saved relation classifiers with the student's labels) over the training
 examples and averages their probabilities; `distillation_loss` mixes cross-entropy on the gold labels with the
 KL divergence from the tempered teacher (Hinton et al., 2015). Targets are cached in the run folder, so a resumed
-run does not pay for the teachers again.
+run does not pay for the teachers again, and the teachers' probabilities in ``RELNET_HOME/teacher-probs`` by the
+content of teachers and examples, so the students of other seeds on the same data do not either (three teachers
+over ~7,600 pairs are ~4 min of a ~15-min student on 2 cores).
 
 The teachers' probabilities carry their own prior corrections (`RelationClassifier.logit_bias`, for training on
 a subsample of negatives); the student is trained on the subsampled data and gets its correction at prediction
@@ -29,6 +31,7 @@ from relnet.model.identity import model_id
 log = logging.getLogger("relnet")
 
 TARGETS_FILE = "teacher_targets.pt"
+SHARED_CACHE = "teacher-probs"  # under relnet.registry.home()
 
 
 def tempered(probs: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -62,7 +65,12 @@ def distillation_loss(
 
 
 def example_key(e: Example) -> str:
-    return f"{e.doc_id}|{e.head_id}|{e.tail_id}|{e.offset}|{e.head.start}|{e.tail.start}"
+    """What a teacher sees of an example: its text and marked spans (a cache shared between runs must not
+    confuse two corpora that reuse ids)."""
+    return (
+        f"{e.doc_id}|{e.head_id}|{e.tail_id}|{e.offset}|{e.head.as_list()}|{e.tail.as_list()}|"
+        f"{e.head_kind}|{e.tail_kind}|{e.text}"
+    )
 
 
 def _cache_key(teacher_ids: Sequence[str], examples: Sequence[Example]) -> str:
@@ -95,7 +103,7 @@ def teacher_targets(
 
     With ``cache_dir`` the result is kept in ``TARGETS_FILE`` and reused when teachers and examples match.
     """
-    ids = [model_id(f) for f in folders]
+    ids = [model_id(f, backend) for f in folders]  # bf16/int8 teachers predict other probabilities
     key = _cache_key(ids, examples)
     cache = cache_dir / TARGETS_FILE if cache_dir else None
     if cache is not None and cache.is_file():
@@ -103,15 +111,60 @@ def teacher_targets(
         if saved.get("key") == key:
             log.info("teacher targets: reused %s", cache)
             return saved["targets"]
-    probs = []
-    for folder, teacher in zip(folders, load_teachers(folders, student.labels, backend)):
-        log.info("teacher %s: predicting %d training examples", folder, len(examples))
-        probs.append(teacher.predict_proba(examples, batch_size, progress=True))
-        del teacher
-    targets = to_training_prior(torch.stack(probs).mean(0), student.logit_bias)
+    targets = to_training_prior(_teacher_probs(folders, ids, examples, student, batch_size, backend),
+                                student.logit_bias)  # fmt: skip
     if cache is not None:
         torch.save({"key": key, "teachers": ids, "targets": targets}, cache)
     return targets
+
+
+def _teacher_probs(
+    folders: Sequence[str],
+    ids: Sequence[str],
+    examples: list[Example],
+    student: RelationClassifier,
+    batch_size: int,
+    backend: str,
+) -> torch.Tensor:
+    """The teachers' mean probabilities, from the shared cache when the same teachers saw the same examples.
+
+    The cache holds them before the student's prior correction, which depends on the student's settings, and in
+    the examples' sorted order: a student of another seed may list the same examples in another order.
+    """
+    from relnet.registry import home
+
+    keys = [example_key(e) for e in examples]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    h = hashlib.sha256(json.dumps(list(ids)).encode())
+    for i in order:
+        h.update(keys[i].encode())
+    shared = home() / SHARED_CACHE / f"{h.hexdigest()[:16]}.pt"
+    key = h.hexdigest()
+    if shared.is_file():
+        try:
+            saved = torch.load(shared, weights_only=True)
+        except (OSError, RuntimeError) as err:  # a truncated file from an interrupted run: predict again
+            log.warning("teacher probabilities: ignored the unreadable cache %s (%s)", shared, err)
+        else:
+            if saved.get("key") == key and tuple(saved["probs"].shape) == (len(examples), len(student.labels)):
+                log.info("teacher probabilities: reused %s", shared)
+                probs = torch.empty_like(saved["probs"])
+                probs[torch.tensor(order)] = saved["probs"]
+                return probs
+    per_teacher = []
+    for folder, teacher in zip(folders, load_teachers(folders, student.labels, backend)):
+        log.info("teacher %s: predicting %d training examples", folder, len(examples))
+        per_teacher.append(teacher.predict_proba(examples, batch_size, progress=True))
+        del teacher
+    mean = torch.stack(per_teacher).mean(0)
+    try:
+        shared.parent.mkdir(parents=True, exist_ok=True)
+        tmp = shared.with_suffix(".tmp")
+        torch.save({"key": key, "teachers": list(ids), "probs": mean[torch.tensor(order)]}, tmp)
+        tmp.replace(shared)  # atomic: a concurrent or interrupted run never reads half a file
+    except OSError as err:  # a read-only home costs only the reuse
+        log.warning("teacher probabilities: not cached (%s)", err)
+    return mean
 
 
 def teacher_documents(folders: Sequence[str]) -> set[str]:

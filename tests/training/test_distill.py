@@ -12,10 +12,12 @@ import torch
 from torch.nn import functional as F
 
 from relnet.errors import RelnetError
+from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
+from relnet.model.classifier import RelationClassifier
 from relnet.training.calibrate import fit_negative_offset, holdout_documents, offset_probs
 from relnet.training.config import TrainConfig
-from relnet.training.distill import TARGETS_FILE, distillation_loss, tempered, to_training_prior
+from relnet.training.distill import TARGETS_FILE, distillation_loss, teacher_targets, tempered, to_training_prior
 from relnet.training.run import run_training
 
 
@@ -115,6 +117,26 @@ def test_student_distils_from_teachers_and_inherits_their_documents(
     with caplog.at_level(logging.INFO, logger="relnet"):
         run_training(_config(out, split_dir, dev_dir, tiny_encoder, teacher=teachers, distill_alpha=0.0), resume=True)
     assert "teacher targets: reused" in caplog.text
+    # a student of another seed (another run folder) on the same data reuses the teachers' probabilities: no
+    # teacher is loaded
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="relnet"):
+        run_training(
+            _config(tmp_path / "s2", split_dir, dev_dir, tiny_encoder, teacher=teachers, distill_alpha=0.0, seed=2)
+        )
+    assert "teacher probabilities: reused" in caplog.text and "predicting" not in caplog.text
+    # the cache is aligned by content, not position: the same examples listed backwards get their rows backwards
+    examples, _ = load_examples(str(split_dir), get_scheme("cpr"))
+    student = RelationClassifier.load(out / "best")
+    with caplog.at_level(logging.INFO, logger="relnet"):
+        forward = teacher_targets(teachers, examples, student)
+        backward = teacher_targets(teachers, examples[::-1], student)
+    assert "predicting" not in caplog.text and torch.allclose(backward, forward.flip(0))
+    assert not torch.allclose(forward[0], forward[-1])  # rows that differ, so a misalignment would show
+    # other examples are another key: the teachers predict them
+    with caplog.at_level(logging.INFO, logger="relnet"):
+        teacher_targets(teachers, examples[:3], student)
+    assert "predicting 3 training examples" in caplog.text
 
 
 def test_teachers_must_match_labels_and_not_know_the_dev_split(
