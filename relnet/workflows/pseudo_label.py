@@ -62,6 +62,7 @@ class PseudoPair:
     example: Example
     label: str
     confidence: float  # the teacher's probability of ``label`` (averaged over its members)
+    source: str = ""  # the document's source corpus (the unlabeled corpus's SOURCE column)
 
 
 @dataclass
@@ -74,9 +75,19 @@ class PseudoStats:
     below_confidence: int = 0
     capped: int = 0  # over --max-per-class
     kept: Counter[str] = field(default_factory=Counter)
+    documents_by_source: Counter[str] = field(default_factory=Counter)  # documents labelled (not excluded)
+    kept_by_source: Counter[str] = field(default_factory=Counter)
 
     def to_json(self) -> dict:
-        return {**asdict(self), "kept": dict(self.kept.most_common())}
+        return {**asdict(self), "kept": dict(self.kept.most_common()),
+                "documents_by_source": dict(self.documents_by_source.most_common()),
+                "kept_by_source": dict(self.kept_by_source.most_common())}  # fmt: skip
+
+    def source_yield(self) -> list[str]:
+        """Pairs kept per source and per 1,000 of its documents: which text is worth labelling."""
+        return [f"  {src:<16}  {n_docs:>6} docs  {self.kept_by_source[src]:>6} pairs  "
+                f"{1000 * self.kept_by_source[src] / n_docs:7.1f} per 1k docs"
+                for src, n_docs in self.documents_by_source.most_common()]  # fmt: skip
 
     def format(self) -> str:
         lines = [f"documents read      {self.documents_read} ({self.documents_excluded} in an excluded split)",
@@ -86,7 +97,8 @@ class PseudoStats:
                  f"  below confidence  {self.below_confidence}",
                  f"  over the class cap {self.capped}",
                  f"kept                {sum(self.kept.values())}",
-                 *(f"  {label:<16}  {n}" for label, n in self.kept.most_common())]  # fmt: skip
+                 *(f"  {label:<16}  {n}" for label, n in self.kept.most_common()),
+                 "by source", *self.source_yield()]  # fmt: skip
         return "\n".join(lines)
 
 
@@ -221,6 +233,8 @@ def pseudo_label(
     stats, pairs = PseudoStats(), []
 
     def run(batch: list[Document]) -> None:
+        source_of = {d.id: d.source for d in batch}
+        stats.documents_by_source.update(d.source for d in batch)
         for examples in chunked(ex for d in tag_all(tagger, batch) for ex in make_examples(d, None)):
             stats.candidates += len(examples)
             if max_sentence_chars:
@@ -236,7 +250,8 @@ def pseudo_label(
                 examples = passing
             if examples:
                 probs = teacher.predict_proba(examples, batch_size)
-                pairs.extend(select(examples, probs, teacher.labels, min_confidence, stats))
+                pairs.extend(replace(p, source=source_of.get(p.example.doc_id, ""))
+                             for p in select(examples, probs, teacher.labels, min_confidence, stats))  # fmt: skip
 
     bar = progress(total=max_docs or None, desc="pseudo-label", unit="doc")
     for batch in _batches(docs, exclude, max_docs, batch_docs, stats, bar):
@@ -282,6 +297,7 @@ def pseudo_label_to_folder(
                                 max_sentence_chars=max_sentence_chars)  # fmt: skip
     pairs = balance(pairs, max_per_class, seed, stats, scheme.negative, negative_ratio)
     stats.kept = Counter(p.label for p in pairs)
+    stats.kept_by_source = Counter(p.source for p in pairs)
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     write_documents_jsonl((to_document(p, scheme) for p in pairs), out / DOCUMENTS_JSONL)

@@ -34,17 +34,17 @@ from relnet.workflows.pseudo_label import (
     to_document,
 )
 
-ROWS = [
-    ("3001", "Aspirin and COX-2.", "Aspirin inhibits COX-2 in platelets. Gefitinib blocks EGFR."),
-    ("3002", "Metformin.", "Metformin is taken up by OCT1. Caffeine and EGFR were unrelated."),
-    ("2001", "A dev abstract.", "Gefitinib is an antagonist of EGFR."),  # in the dev split: excluded
+ROWS = [  # SOURCE, PMID, TITLE, ABSTRACT: the unlabeled corpus's layout
+    ("chemprot", "3001", "Aspirin and COX-2.", "Aspirin inhibits COX-2 in platelets. Gefitinib blocks EGFR."),
+    ("bc5cdr", "3002", "Metformin.", "Metformin is taken up by OCT1. Caffeine and EGFR were unrelated."),
+    ("chemprot", "2001", "A dev abstract.", "Gefitinib is an antagonist of EGFR."),  # in the dev split: excluded
 ]
 
 
 @pytest.fixture
 def abstracts(tmp_path: Path) -> Path:
     path = tmp_path / "abstracts.tsv"
-    path.write_text("".join(f"{pmid}\t{title}\t{text}\n" for pmid, title, text in ROWS))
+    path.write_text("".join("\t".join(row) + "\n" for row in ROWS))
     return path
 
 
@@ -116,6 +116,11 @@ def test_pseudo_label_end_to_end_feeds_training(
     # every within-sentence chemical–gene pair of 3001 and 3002 the lexicon finds, each kept at confidence ≥ 0.01
     assert report["candidates"] == len(docs) == sum(report["kept"].values()) >= 3
     assert {d.id for d in docs} == {"3001", "3002"} and all(len(d.mentions) == 2 for d in docs)
+    # the yield by source corpus: documents labelled (the excluded dev one not counted) and pairs kept
+    assert report["documents_by_source"] == {"chemprot": 1, "bc5cdr": 1}
+    per_doc = {"chemprot": sum(d.id == "3001" for d in docs), "bc5cdr": sum(d.id == "3002" for d in docs)}
+    assert report["kept_by_source"] == {k: v for k, v in per_doc.items() if v} and per_doc["chemprot"] > 0
+    assert "by source" in (out / "pseudo.txt").read_text() and "per 1k docs" in result.output
     examples, _ = load_examples(out, get_scheme("cpr"))
     assert len(examples) == len(docs)
     # the corpus trains: as extra data its pairs are counted, and its PMIDs recorded
