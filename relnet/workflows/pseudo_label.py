@@ -85,7 +85,8 @@ class PseudoStats:
 
     def source_yield(self) -> list[str]:
         """Pairs kept per source and per 1,000 of its documents: which text is worth labelling."""
-        return [f"  {src:<16}  {n_docs:>6} docs  {self.kept_by_source[src]:>6} pairs  "
+        width = max((len(src) for src in self.documents_by_source), default=0)
+        return [f"  {src:<{width}}  {n_docs:>7} docs  {self.kept_by_source[src]:>6} pairs  "
                 f"{1000 * self.kept_by_source[src] / n_docs:7.1f} per 1k docs"
                 for src, n_docs in self.documents_by_source.most_common()]  # fmt: skip
 
