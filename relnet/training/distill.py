@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def _teacher_probs(
     mean = torch.stack(per_teacher).mean(0)
     try:
         shared.parent.mkdir(parents=True, exist_ok=True)
-        tmp = shared.with_suffix(".tmp")
+        tmp = shared.with_suffix(f".{os.getpid()}.tmp")  # one per process: two students may write it at once
         torch.save({"key": key, "teachers": list(ids), "probs": mean[torch.tensor(order)]}, tmp)
         tmp.replace(shared)  # atomic: a concurrent or interrupted run never reads half a file
     except OSError as err:  # a read-only home costs only the reuse
