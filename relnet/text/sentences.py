@@ -6,6 +6,8 @@ before the stop is a known abbreviation (``e.g.``, ``et al.``, ``Fig.``), or the
 sits inside a protected span (an entity mention). ChemProt's title/abstract tab is a boundary too, and so
 is a blank line. A single line break is a boundary only after terminal punctuation (then whatever follows):
 in hard-wrapped text (``β\n2-agonist``) it is just white space.
+Text with no upper-case letter at all (lower-cased corpora, e.g. PubMed summarisation sets) gives no capital to
+start a sentence, so there a lower-case token may start one too: otherwise a whole article is one "sentence".
 Rule-based on purpose: fast, deterministic, no model download, and offsets are exact.
 """
 
@@ -40,6 +42,11 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     return word in ABBREVIATIONS and not (len(raw) > 1 and raw.isupper())
 
 
+def _single_letter_before(text: str, stop: int) -> bool:
+    """True if the character before ``stop`` is a one-letter word ("e" of "e. coli")."""
+    return stop > 0 and text[stop - 1].isalpha() and (stop == 1 or not text[stop - 2].isalnum())
+
+
 def split_sentences(
     text: str, protected: Sequence[tuple[int, int]] = (), start: int = 0, end: int | None = None
 ) -> list[tuple[int, int]]:
@@ -62,6 +69,9 @@ def split_sentences(
             i -= 1
         return False
 
+    # str.islower: no cased character is upper-case (every real-cased abstract has capitals; checked on the
+    # unlabeled corpus, where only the lower-cased source has none)
+    uncased = text[start:end].islower()
     cuts: list[int] = []
     for m in _BOUNDARY.finditer(text, start, end):
         stop, cut = m.start(), m.end()
@@ -70,7 +80,10 @@ def split_sentences(
             continue
         ch = nxt.group(1)
         line_break = "\n" in text[cut : nxt.start(1)]  # a stop at the end of a line ends the sentence
-        if not (line_break or ch.isupper() or ch.isdigit() or ch in "([\"'"):
+        if not (line_break or ch.isupper() or ch.isdigit() or ch in "([\"'" or (uncased and ch.islower())):
+            continue
+        # uncased "e. coli", "c. elegans": a genus initial, far likelier than a sentence ending in one letter
+        if uncased and ch.islower() and _single_letter_before(text, stop):
             continue
         if _is_abbreviation(text, stop) or inside_protected(stop) or inside_protected(cut):
             continue

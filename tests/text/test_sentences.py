@@ -19,7 +19,12 @@ def _split(text: str, protected=()) -> list[str]:
         ("It did not form DR. This study.", ["It did not form DR.", "This study."]),
         ("Title here\tAbstract starts. Ends.", ["Title here", "Abstract starts.", "Ends."]),
         ("levels rose (p < 0.05). (B) next.", ["levels rose (p < 0.05).", "(B) next."]),
-        ("a lower-case start. continues here.", ["a lower-case start. continues here."]),
+        ("A lower-case start. continues here.", ["A lower-case start. continues here."]),
+        # lower-cased text (no capital anywhere): a lower-case token may start a sentence
+        ("imatinib inhibits kit. the effect was strong.", ["imatinib inhibits kit.", "the effect was strong."]),
+        ("e.g. aspirin and others, et al. showed it. then.", ["e.g. aspirin and others, et al. showed it.", "then."]),
+        ("grown in e. coli cells. at 2.5 mm it binds.", ["grown in e. coli cells.", "at 2.5 mm it binds."]),
+        ("levels rose (p < 0.05). next. 3 mice.", ["levels rose (p < 0.05).", "next.", "3 mice."]),
         ("KIT D816V. Dasatinib works.", ["KIT D816V.", "Dasatinib works."]),
         ("Compare A v. B today.", ["Compare A v. B today."]),
         # hard-wrapped text: a single line break is white space, unless after a stop
