@@ -6,6 +6,7 @@
 #   3. students: the same recipe, seeds 13, 14, 15, --teacher the 3 members  (+ ~2 min each for the teacher)
 #   4. mean ± sd of members and students (scripts/seed_table.py), "no difference" under 2 pooled sd
 # Every step is resumable and skipped once its summary.json exists. Models go outside the repository.
+# MEMBERS_ONLY=1 stops after step 2 (the teacher of scripts/build_self_training.sh).
 # Usage: scripts/build_student.sh [RUNS_DIR] [DATA_DIR] [CONFIG]   (CONFIG: configs/fine-drugprot.json)
 set -euo pipefail
 RUNS=${1:-../runs/student}
@@ -25,6 +26,7 @@ for s in "${SEEDS[@]}"; do
 done
 [ -f "$RUNS/$NAME-teacher/ensemble.json" ] ||
   relnet ensemble "${members[@]}" --split "$DEV" --output "$RUNS/$NAME-teacher"
+[ -z "${MEMBERS_ONLY:-}" ] || exit 0  # the members and their ensemble only (scripts/build_best_fine.sh)
 teacher=()
 for m in "${members[@]}"; do teacher+=(--teacher "$m"); done
 for s in "${SEEDS[@]}"; do

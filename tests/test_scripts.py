@@ -3,13 +3,17 @@ so a typo must fail here rather than after the first step."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPTS = sorted((Path(__file__).parent.parent / "scripts").glob("*.sh"))
+ROOT = Path(__file__).parent.parent
+SCRIPTS = sorted((ROOT / "scripts").glob("*.sh"))
 
 
 def test_there_are_scripts() -> None:
@@ -24,3 +28,95 @@ def test_script_parses_and_documents_its_usage(script: Path) -> None:
     assert text.startswith("#!/usr/bin/env bash\n")
     if re.search(r"\$\{?[1-9]", text):  # takes positional arguments
         assert re.search(rf"^# Usage: scripts/{script.name} ", text, re.M), f"{script.name}: no '# Usage:' line"
+
+
+# A stand-in for `relnet` on PATH: it parses each call with relnet's own command line (an unknown option, a missing
+# argument or a path that does not exist fails as the real command would, before hours of work), logs it, and writes
+# the outputs the scripts test for, so the next step runs and a second run can skip what is done.
+FAKE_RELNET = """#!{python}
+import json, os, sys
+from pathlib import Path
+
+import typer.main
+
+import relnet.cli
+
+args = sys.argv[1:]
+with open(os.environ["FAKE_RELNET_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+group = typer.main.get_command(relnet.cli.app)
+try:
+    ctx = group.make_context("relnet", list(args))
+    name, cmd, rest = group.resolve_command(ctx, [*getattr(ctx, "_protected_args", []), *ctx.args])
+    while hasattr(cmd, "resolve_command"):  # a sub-group: `relnet models add`
+        ctx = cmd.make_context(name, rest, parent=ctx)
+        name, cmd, rest = cmd.resolve_command(ctx, [*getattr(ctx, "_protected_args", []), *ctx.args])
+    params = cmd.make_context(name, rest, parent=ctx).params
+except Exception as e:
+    sys.exit(f"fake relnet: {{' '.join(args)}}: {{type(e).__name__}}: {{e}}")
+out = params.get("output_dir") or params.get("output") or params.get("out")
+if out is not None:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if name in ("train", "train-ner", "pretrain"):
+        for folder in ("best", "checkpoint", "final"):
+            (out / folder).mkdir(exist_ok=True)
+        report = {{"scores": {{"micro": {{"f1": 0.5 + int(params.get("seed") or 13) / 1000}}}}}}
+        if name == "train":
+            report["scheme"] = "fine"
+        (out / "dev.json").write_text(json.dumps(report))
+        (out / "summary.json").write_text("{{}}")
+    (out / {{"pseudo-label": "pseudo.json", "pseudo-tag": "pseudo.json", "ensemble": "ensemble.json",
+             "synth": "documents.jsonl"}}.get(name, "done.json")).write_text("{{}}")
+"""
+
+RECIPES = {  # script → arguments after RUNS and DATA
+    "build_best_fine.sh": ["500"],
+    "build_student.sh": [],
+    "build_self_training.sh": ["500", "none", "lexicon", "configs/cpr-drugprot.json"],
+    "build_best_ner.sh": ["200"],
+    "build_best_cpr.sh": [],
+    "build_warm_encoder.sh": [],
+}
+
+
+def _dry_run(script: str, args: list[str], tmp_path: Path) -> list[list[str]]:
+    bin_dir, data, log = tmp_path / "bin", tmp_path / "data", tmp_path / "calls.jsonl"
+    bin_dir.mkdir(exist_ok=True)
+    fake = bin_dir / "relnet"
+    fake.write_text(FAKE_RELNET.format(python=sys.executable))
+    fake.chmod(0o755)
+    for split in ("chemprot/original/training", "chemprot/original/development", "drugprot/training",
+                  "drugprot/development", "unlabeled"):  # fmt: skip
+        (data / split).mkdir(parents=True, exist_ok=True)
+    log.write_text("")
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FAKE_RELNET_LOG": str(log)}
+    done = subprocess.run(["bash", f"scripts/{script}", str(tmp_path / "runs"), str(data), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("script", sorted(RECIPES))
+def test_recipe_calls_parse_and_a_second_run_trains_nothing(script: str, tmp_path: Path) -> None:
+    calls = _dry_run(script, RECIPES[script], tmp_path)
+    assert any(c[0] in ("train", "train-ner", "pretrain") for c in calls), calls
+    again = _dry_run(script, RECIPES[script], tmp_path)
+    assert not [c for c in again if c[0] in ("train", "train-ner", "pretrain", "pseudo-label", "pseudo-tag")]
+
+
+def test_best_fine_recipe_is_the_measured_one(tmp_path: Path) -> None:
+    calls = _dry_run("build_best_fine.sh", ["500"], tmp_path)
+    runs = tmp_path / "runs"
+    trains = [c for c in calls if c[0] == "train"]
+    members = [c for c in trains if "--teacher" not in c and "configs/fine-drugprot.json" in c]
+    assert sorted(c[c.index("--seed") + 1] for c in members) == ["13", "14", "15"]
+    gate = next(c for c in trains if "configs/cpr.json" in c)
+    (label,) = [c for c in calls if c[0] == "pseudo-label"]
+    assert label[label.index("--gate") + 1] == f"{runs}/gate-cpr/best"
+    assert label[label.index("--tagger") + 1] == "lexicon" and label[label.index("--max-docs") + 1] == "500"
+    assert [label[i + 1] for i, a in enumerate(label) if a == "--teacher"] == [
+        f"{runs}/fine-drugprot-s{s}/best" for s in (13, 14, 15)]  # fmt: skip
+    students = [c for c in trains if "--teacher" in c]
+    assert len(students) == 3 and all(f"{runs}/pseudo-fine-drugprot-500" in c for c in students)
+    assert trains.index(gate) < len(trains) - 3  # the gate trains before the students
