@@ -120,3 +120,17 @@ def test_best_fine_recipe_is_the_measured_one(tmp_path: Path) -> None:
     students = [c for c in trains if "--teacher" in c]
     assert len(students) == 3 and all(f"{runs}/pseudo-fine-drugprot-500" in c for c in students)
     assert trains.index(gate) < len(trains) - 3  # the gate trains before the students
+
+
+def test_long_sentences_counts_pairs_in_over_long_sentences_by_source(split_dir: Path, tmp_path: Path) -> None:
+    cased = "Aspirin, which we gave " + "at a dose that was chosen with care, " * 3 + "inhibits EGFR in cells."
+    lowered = "aspirin inhibits egfr. " * 6  # no capital anywhere: six sentences, not one
+    (tmp_path / "abstracts.tsv").write_text(f"cased\t1\tA title.\t{cased}\nlower\t2\tthe title.\t{lowered}\n")
+    done = subprocess.run([sys.executable, "scripts/long_sentences.py", str(tmp_path / "abstracts.tsv"),
+                           "--lexicon-from", str(split_dir), "--max-sentence-chars", "100",
+                           "--output", str(tmp_path / "long")], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    counts = json.loads((tmp_path / "long.json").read_text())["by_source"]
+    assert counts["cased"] == {"documents": 1, "candidates": 1, "too_long": 1}
+    assert counts["lower"] == {"documents": 1, "candidates": 6, "too_long": 0}
+    assert "7 candidate pairs, 1 (14.3%) in sentences over 100 characters" in done.stdout
