@@ -59,7 +59,8 @@ def resolve_backend(name: str, cpu: CpuInfo | None = None, kind: str = "relation
     −0.0007 official F1, ONNX int8 2.5× but −0.006 (over the 0.005 budget), ONNX fp32 1.1× at ±0; NER alone — ONNX
     int8 2.7× at −0.0005 strict F1, bf16 1.45×; but mining with an int8 tagger lost 0.005 end to end (bf16: −0.001)
     at no gain in abstracts/s. So both models: bf16 where the CPU has native bf16, else ONNX fp32 (``kind`` is kept
-    for per-model choices as more CPUs are measured).
+    for per-model choices as more CPUs are measured). On an AVX2-only EPYC (§11, session 15) ONNX fp32 gave 1.18×
+    on relations and 1.29× mining at identical labels, the tagger alone 0.97×; int8 without VNNI only 1.2–1.3×.
     """
     if name not in BACKENDS:
         raise RelnetError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
