@@ -90,7 +90,9 @@ def _dry_run(script: str, args: list[str], tmp_path: Path) -> list[list[str]]:
                   "drugprot/development", "unlabeled"):  # fmt: skip
         (data / split).mkdir(parents=True, exist_ok=True)
     log.write_text("")
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FAKE_RELNET_LOG": str(log)}
+    # the stand-in first, then this interpreter's folder: the scripts run `python scripts/…` in an activated venv
+    path = os.pathsep.join([str(bin_dir), str(Path(sys.executable).parent), os.environ["PATH"]])
+    env = {**os.environ, "PATH": path, "FAKE_RELNET_LOG": str(log)}
     done = subprocess.run(["bash", f"scripts/{script}", str(tmp_path / "runs"), str(data), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
