@@ -64,3 +64,17 @@ def test_bench_rejects_unknown_backends_and_empty_runs() -> None:
         BenchConfig(model="m", backends=["fp16"])
     with pytest.raises(RelnetError, match="nothing to measure"):
         BenchConfig(train_steps=0)
+
+
+def test_bench_text_shows_micro_f1_where_the_scheme_has_no_official_score() -> None:
+    def backend(official: float | None) -> dict:
+        rel = {"documents": 3, "pairs": 9, "pairs_per_second": 2.0, "micro_f1": 0.6289, "official_f1": official,
+               "ratio_to_fp32": 1.0, "label_agreement_with_fp32": 1.0}  # fmt: skip
+        return {"relations": rel, "peak_rss_mb": 100.0}
+
+    machine = {"cpu": {"model": "CPU", "flags": ["avx2"]}, "threads": 2, "torch": "t", "onnxruntime": "o"}
+    report = {"machine": machine, "auto": {"relations": "onnx", "ner": "onnx"}, "training": {}}
+    fine = format_bench({**report, "backends": {"fp32": backend(None)}})
+    assert " 0.6289 " in fine and "micro-F1 over those pairs" in fine
+    cpr = format_bench({**report, "backends": {"fp32": backend(0.7317)}})
+    assert " 0.7317 " in cpr and " 0.6289 " not in cpr and "official F1 on those abstracts" in cpr
