@@ -8,6 +8,7 @@ is a blank line. A single line break is a boundary only after terminal punctuati
 in hard-wrapped text (``β\n2-agonist``) it is just white space.
 Text with no upper-case letter at all (lower-cased corpora, e.g. PubMed summarisation sets) gives no capital to
 start a sentence, so there a lower-case token may start one too: otherwise a whole article is one "sentence".
+A "sentence" still over 1,200 characters (a list of inclusion criteria, of interacting drugs) is cut at its semicolons.
 Rule-based on purpose: fast, deterministic, no model download, and offsets are exact.
 """
 
@@ -25,6 +26,9 @@ ABBREVIATIONS = frozenset(
 # A candidate boundary: terminal punctuation, optional closers, then white space.
 _BOUNDARY = re.compile(r"[.!?][\"')\]]*(?=\s+)")
 _NEXT_TOKEN = re.compile(r"\s+(\S)")
+_CLAUSE = re.compile(r";(?=\s)")
+# Longer than any ChemProt or DrugProt sentence (1,087 characters at most), so only lists and tables are cut
+CLAUSE_SPLIT_CHARS = 1200
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:
@@ -48,12 +52,17 @@ def _single_letter_before(text: str, stop: int) -> bool:
 
 
 def split_sentences(
-    text: str, protected: Sequence[tuple[int, int]] = (), start: int = 0, end: int | None = None
+    text: str,
+    protected: Sequence[tuple[int, int]] = (),
+    start: int = 0,
+    end: int | None = None,
+    max_chars: int = CLAUSE_SPLIT_CHARS,
 ) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` into sentences.
 
     Returns ``[(s, e), …]`` character offsets into ``text`` with surrounding white space trimmed;
-    together they cover every non-space character. No boundary falls inside a ``protected`` span.
+    together they cover every non-space character. No boundary falls inside a ``protected`` span. A sentence
+    over ``max_chars`` (0 = no limit) is cut after each of its semicolons.
     """
     end = len(text) if end is None else end
     starts = sorted(s for s, _ in protected)
@@ -96,7 +105,16 @@ def split_sentences(
     for m in re.finditer(r"\t\s*|\n[^\S\n]*\n\s*", text[start:end]):
         if not inside_protected(start + m.start()):
             cuts.append(start + m.start())
-    bounds = [start, *sorted(set(cuts)), end]
+    out = _trimmed(text, [start, *sorted(set(cuts)), end])
+    if max_chars:  # lists joined by semicolons (inclusion criteria, drug lists): their clauses instead
+        out = [clause for s, e in out for clause in (
+            _trimmed(text, [s, *(m.end() for m in _CLAUSE.finditer(text, s, e) if not inside_protected(m.start())), e])
+            if e - s > max_chars else [(s, e)])]  # fmt: skip
+    return out
+
+
+def _trimmed(text: str, bounds: list[int]) -> list[tuple[int, int]]:
+    """The spans between consecutive ``bounds``, white space trimmed, empty ones dropped."""
     out: list[tuple[int, int]] = []
     for s, e in zip(bounds, bounds[1:]):
         while s < e and text[s].isspace():

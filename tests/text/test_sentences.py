@@ -58,3 +58,14 @@ def test_sentences_offsets_cover_every_character() -> None:
     spans = split_sentences(text)
     covered = "".join(text[s:e] for s, e in spans)
     assert covered.replace(" ", "") == text.replace(" ", "").replace("\t", "")
+
+
+def test_sentences_over_the_limit_are_cut_at_their_semicolons() -> None:
+    clause = "Patients who took aspirin for pain at any dose in the last year"
+    long = "; ".join([clause] * 24) + "."  # one 1,600-character sentence, a list
+    assert len(long) > 1200
+    assert _split("A short one; not cut. " + long) == ["A short one; not cut.", *[clause + ";"] * 23, clause + "."]
+    assert [long[s:e] for s, e in split_sentences(long, max_chars=0)] == [long]  # 0: no limit
+    protect = long.index("; ")
+    spans = split_sentences(long, [(protect - 4, protect + 6)])  # a mention across the first semicolon
+    assert len(spans) == 23 and long[spans[0][0] : spans[0][1]].startswith(f"{clause}; {clause};")
