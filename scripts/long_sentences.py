@@ -20,7 +20,7 @@ from relnet.examples.candidates import make_examples
 from relnet.mentions import get_tagger, tag_all
 from relnet.mining.pipeline import read_inputs
 from relnet.progress import progress
-from relnet.workflows.pseudo_label import MAX_SENTENCE_CHARS
+from relnet.workflows.pseudo_label import MAX_SENTENCE_CHARS, PseudoStats, document_batches
 
 
 def count(inputs: list[str], lexicon_from: str, max_chars: int, batch_docs: int = 256) -> dict[str, dict[str, int]]:
@@ -35,14 +35,10 @@ def count(inputs: list[str], lexicon_from: str, max_chars: int, batch_docs: int 
                 pairs[doc.source] += 1
                 long_pairs[doc.source] += len(ex.text) > max_chars
 
-    batch: list[Document] = []
-    for doc in progress(read_inputs(inputs, tagged=True), desc="candidates", unit="doc"):
-        if isinstance(doc, Document):  # MEDLINE deletions carry no text
-            batch.append(doc)
-        if len(batch) >= batch_docs:
-            run(batch)
-            batch = []
-    run(batch)
+    bar = progress(total=None, desc="candidates", unit="doc")
+    for batch in document_batches(read_inputs(inputs, tagged=True), frozenset(), 0, batch_docs, PseudoStats(), bar):
+        run(batch)
+    bar.close()
     return {s: {"documents": docs[s], "candidates": pairs[s], "too_long": long_pairs[s]} for s in docs}
 
 

@@ -106,11 +106,17 @@ def split_sentences(
         if not inside_protected(start + m.start()):
             cuts.append(start + m.start())
     out = _trimmed(text, [start, *sorted(set(cuts)), end])
-    if max_chars:  # lists joined by semicolons (inclusion criteria, drug lists): their clauses instead
-        out = [clause for s, e in out for clause in (
-            _trimmed(text, [s, *(m.end() for m in _CLAUSE.finditer(text, s, e) if not inside_protected(m.start())), e])
-            if e - s > max_chars else [(s, e)])]  # fmt: skip
-    return out
+    if not max_chars:
+        return out
+    # lists joined by semicolons (inclusion criteria, drug lists): their clauses instead
+    cut: list[tuple[int, int]] = []
+    for s, e in out:
+        if e - s <= max_chars:
+            cut.append((s, e))
+            continue
+        semicolons = [m.end() for m in _CLAUSE.finditer(text, s, e) if not inside_protected(m.start())]
+        cut.extend(_trimmed(text, [s, *semicolons, e]))
+    return cut
 
 
 def _trimmed(text: str, bounds: list[int]) -> list[tuple[int, int]]:

@@ -178,7 +178,7 @@ class _DocumentCounts(Protocol):
     documents_excluded: int
 
 
-def _batches(
+def document_batches(
     docs: Iterable[Document],
     exclude: set[str] | frozenset[str],
     max_docs: int,
@@ -255,7 +255,7 @@ def pseudo_label(
                              for p in select(examples, probs, teacher.labels, min_confidence, stats))  # fmt: skip
 
     bar = progress(total=max_docs or None, desc="pseudo-label", unit="doc")
-    for batch in _batches(docs, exclude, max_docs, batch_docs, stats, bar):
+    for batch in document_batches(docs, exclude, max_docs, batch_docs, stats, bar):
         run(batch)
         bar.set_postfix(pairs=len(pairs))
     bar.close()
@@ -367,7 +367,7 @@ def pseudo_tag(
     stats = stats if stats is not None else PseudoTagStats()
     bar = progress(total=max_docs or None, desc="pseudo-tag", unit="doc")
 
-    for batch in _batches(docs, exclude, max_docs, batch_docs, stats, bar):
+    for batch in document_batches(docs, exclude, max_docs, batch_docs, stats, bar):
         bare = [d.with_annotations((), ()) for d in batch]  # the teacher's mentions only
         for doc in tag_all(tagger, bare):
             doc, n_long, n_dropped = blank_long_sentences(replace(doc, source="pseudo-ner"), max_sentence_chars)
