@@ -21,7 +21,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrai
 
 from relnet.data import Document, Mention
 from relnet.errors import RelnetError
-from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend
+from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend, to_device
 from relnet.progress import progress as progress_bar
 from relnet.text.sentences import split_sentences
 
@@ -346,6 +346,7 @@ class TransformerTagger:
     ) -> TransformerTagger:
         """Tag on ``backend`` (see `relnet.model.backends`); returns ``self``. ONNX needs a loaded folder."""
         backend = resolve_backend(backend, kind="ner")
+        self.model.to("cuda" if backend == "cuda" else "cpu")  # the weights live where the forward runs
         if backend in ("onnx", "int8"):
             if self.folder is None:
                 raise RelnetError("ONNX backends need a saved NER model: save it and load it from its folder")
@@ -359,6 +360,10 @@ class TransformerTagger:
 
     def _logits(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         return self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+
+    def _own_logits(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """The model as it is, on its own device (the GPU while it trains there); float32 on the CPU."""
+        return self._logits(to_device(batch, self.model.device)).float().cpu()
 
     def _export_example(self) -> dict[str, torch.Tensor]:
         ids = torch.full((2, 12), self.tokenizer.cls_token_id or 1, dtype=torch.long)
@@ -407,7 +412,7 @@ class TransformerTagger:
         ):
             idx = order[s : s + batch_size]
             batch = collate([windows[i] for i in idx], pad)
-            logits = self.runner(batch) if self.runner is not None else self._logits(batch)
+            logits = self.runner(batch) if self.runner is not None else self._own_logits(batch)
             keeps = [[j for j, span in enumerate(windows[i].offsets) if span != (0, 0)] for i in idx]
             for i, layers in zip(idx, self.space.tags(logits, keeps, self.viterbi)):
                 out[i] = sorted({span for tags in layers for span in decode(windows[i], tags)})

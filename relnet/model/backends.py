@@ -9,17 +9,21 @@ a batch of int64 tensors (``input_ids``, ``attention_mask``, …) to float32 log
 - ``onnx``: ONNX Runtime, fp32, full graph optimisations; the graph is exported into the model folder.
 - ``int8``: ONNX Runtime with dynamic int8 quantisation (per-channel weights, activations quantised per
   batch; VNNI/AMX int8 kernels where present).
-- ``auto``: the fastest backend measured on this kind of CPU whose F1 stayed within 0.005 of fp32
-  (docs/results.md §11): see `resolve_backend`.
+- ``cuda``: PyTorch in fp32 on an NVIDIA GPU (the model's weights move there; batches follow, logits come
+  back to the CPU). Same labels as ``fp32`` up to rounding, so not lossy.
+- ``auto``: ``cuda`` where PyTorch sees a GPU, else the fastest backend measured on this kind of CPU whose F1
+  stayed within 0.005 of fp32 (docs/results.md §11): see `resolve_backend`.
 
-A backend the machine cannot run (bf16 without bf16 instructions, ONNX without onnxruntime) falls back to
-fp32 with a one-line notice, never an error.
+A backend the machine cannot run (bf16 without bf16 instructions, ONNX without onnxruntime, cuda without a GPU)
+falls back to fp32 with a one-line notice, never an error. Training picks its device apart (`resolve_device`):
+there an explicit ``cuda`` without a GPU is an error, since a run silently moved to the CPU takes ~50× as long.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,13 +34,14 @@ import torch
 from torch import nn
 
 from relnet.errors import RelnetError
-from relnet.model.hardware import BACKENDS, LOSSY, PRECISIONS, CpuInfo, cores, cpu_info, onnx_available
+from relnet.model.hardware import BACKENDS, DEVICES, LOSSY, PRECISIONS, CpuInfo, cores, cpu_info, onnx_available
 from relnet.model.identity import weights_digest
 
 log = logging.getLogger("relnet")
 
-__all__ = ["BACKENDS", "LOSSY", "PRECISIONS", "CpuInfo", "OnnxRunner", "Runner", "TorchRunner", "autocast",
-           "cores", "cpu_info", "onnx_available", "resolve_backend", "resolve_precision", "set_threads"]  # fmt: skip
+__all__ = ["BACKENDS", "DEVICES", "LOSSY", "PRECISIONS", "CpuInfo", "OnnxRunner", "Runner", "TorchRunner", "autocast",
+           "cores", "cpu_info", "cuda_available", "onnx_available", "resolve_backend", "resolve_device",
+           "resolve_precision", "set_threads", "to_device"]  # fmt: skip
 
 ONNX_DIR = "onnx"
 OPSET = 17
@@ -65,6 +70,11 @@ def resolve_backend(name: str, cpu: CpuInfo | None = None, kind: str = "relation
     if name not in BACKENDS:
         raise RelnetError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
     cpu = cpu or cpu_info()
+    if name == "auto" and cuda_available():
+        return "cuda"
+    if name == "cuda" and not cuda_available():
+        log.warning("notice: PyTorch sees no CUDA GPU here; running fp32 on the CPU instead")
+        return "fp32"
     if name == "auto":
         if cpu.native_bf16 and torch.backends.mkldnn.is_available():
             return "bf16"
@@ -78,23 +88,62 @@ def resolve_backend(name: str, cpu: CpuInfo | None = None, kind: str = "relation
     return name
 
 
-def resolve_precision(name: str, cpu: CpuInfo | None = None) -> str:
-    """Training precision: ``auto`` → bf16 where the CPU has native bf16, else fp32; bf16 without → fp32."""
+def resolve_precision(name: str, cpu: CpuInfo | None = None, device: torch.device | str = "cpu") -> str:
+    """Training precision: ``auto`` → bf16 where the device computes it natively (a CPU with AVX-512 BF16 or
+    AMX, a GPU from Ampere on), else fp32; bf16 without → fp32 with a notice."""
     if name not in PRECISIONS:
         raise RelnetError(f"unknown precision {name!r}; choose one of {', '.join(PRECISIONS)}")
-    cpu = cpu or cpu_info()
-    native = cpu.native_bf16 and torch.backends.mkldnn.is_available()
+    if torch.device(device).type == "cuda":
+        native, what = torch.cuda.is_bf16_supported(), f"this GPU ({torch.cuda.get_device_name()})"
+    else:
+        cpu = cpu or cpu_info()
+        native, what = cpu.native_bf16 and torch.backends.mkldnn.is_available(), f"this CPU ({cpu.model})"
     if name == "auto":
         return "bf16" if native else "fp32"
     if name == "bf16" and not native:
-        log.warning("notice: this CPU (%s) has no bf16 instructions; training in fp32 instead", cpu.model)
+        log.warning("notice: %s has no bf16 instructions; training in fp32 instead", what)
         return "fp32"
     return name
 
 
-def autocast(precision: str) -> torch.autocast:
+def cuda_available() -> bool:
+    return torch.cuda.is_available()
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """Where training runs: ``auto`` → the GPU where PyTorch sees one, else the CPU. An explicit ``cuda`` with
+    no GPU is an error (not a fallback): the run would take hours longer than asked for."""
+    if name not in DEVICES:
+        raise RelnetError(f"unknown device {name!r}; choose one of {', '.join(DEVICES)}")
+    if name == "cpu" or (name == "auto" and not cuda_available()):
+        return torch.device("cpu")
+    if not cuda_available():
+        raise RelnetError(
+            "--device cuda: PyTorch sees no CUDA GPU here (torch.cuda.is_available() is False; a CPU-only torch "
+            "build or no driver); use --device cpu, or auto to take a GPU only where there is one"
+        )
+    # a seed gives the same run on the GPU too: cuBLAS's fixed workspace (read when its first handle is made, so
+    # before any matmul) and the deterministic kernels (a notice where an op has none, never a failed run)
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.backends.cudnn.benchmark = False
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    # attention: the cuDNN, flash and memory-efficient kernels' backward passes are not deterministic (seen on an
+    # H200: "cuDNN Attention defaults to a non-deterministic algorithm"); the math kernel is, and at MiniLM's
+    # sizes costs little
+    for enable in (torch.backends.cuda.enable_cudnn_sdp, torch.backends.cuda.enable_flash_sdp,
+                   torch.backends.cuda.enable_mem_efficient_sdp):  # fmt: skip
+        enable(False)
+    return torch.device("cuda")
+
+
+def autocast(precision: str, device_type: str = "cpu") -> torch.autocast:
     """The context a forward pass runs in: bf16 autocast (weights stay fp32) or a no-op for fp32."""
-    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16")
+    return torch.autocast(device_type, dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
+def to_device(batch: dict[str, torch.Tensor], device: torch.device) -> dict[str, torch.Tensor]:
+    """A collated batch moved to ``device`` (a no-op on the CPU)."""
+    return {k: v.to(device, non_blocking=True) for k, v in batch.items()}
 
 
 # -- runners -----------------------------------------------------------------------------------
@@ -110,15 +159,17 @@ class Runner(Protocol):
 
 
 class TorchRunner:
-    """PyTorch forward, fp32 or under bf16 autocast. ``forward(batch) → logits`` is the model's own call."""
+    """PyTorch forward: fp32 or bf16 autocast on the CPU, fp32 on the GPU (``cuda``; the model must be there).
+    ``forward(batch) → logits`` is the model's own call; logits come back as float32 on the CPU."""
 
     def __init__(self, forward: Callable[[Batch], torch.Tensor], backend: str = "fp32") -> None:
         self.forward = forward
         self.backend = backend
+        self.device = torch.device("cuda" if backend == "cuda" else "cpu")
 
     def __call__(self, batch: Batch) -> torch.Tensor:
         with torch.inference_mode(), autocast(self.backend):
-            return self.forward(batch).float()
+            return self.forward(to_device(batch, self.device)).float().cpu()
 
 
 class OnnxRunner:

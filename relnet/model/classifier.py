@@ -19,7 +19,7 @@ from transformers import AutoConfig, AutoTokenizer
 
 from relnet.data import Example, Prediction
 from relnet.errors import RelnetError
-from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend
+from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend, to_device
 from relnet.model.encoder import Features, PairEncoder
 from relnet.progress import progress as progress_bar
 
@@ -45,6 +45,10 @@ class RelationClassifier(nn.Module):
     def backend(self) -> str:
         return self.runner.backend if self.runner is not None else "fp32"
 
+    @property
+    def device(self) -> torch.device:
+        return self.head.weight.device
+
     def use_backend(
         self, backend: str = "auto", threads: int = 0, int8_exclude: tuple[str, ...] | None = None
     ) -> RelationClassifier:
@@ -53,6 +57,7 @@ class RelationClassifier(nn.Module):
         ONNX backends need a model loaded from a folder (the graph is exported there on first use).
         """
         backend = resolve_backend(backend)
+        self.to("cuda" if backend == "cuda" else "cpu")  # the weights live where the forward runs
         if backend in ("onnx", "int8"):
             if self.folder is None:
                 raise RelnetError("ONNX backends need a saved model: save it and load it from its folder")
@@ -107,7 +112,10 @@ class RelationClassifier(nn.Module):
         for s in progress_bar(starts, desc="predict", unit="batch", disable=not progress, leave=False):
             idx = order[s : s + batch_size]
             batch = self.encoder.collate([feats[i] for i in idx])
-            logits = self.runner(batch) if self.runner is not None else self(**batch).float()
+            if self.runner is not None:
+                logits = self.runner(batch)
+            else:  # the module as it is, on its own device (the GPU while it trains there)
+                logits = self(**to_device(batch, self.device)).float().cpu()
             probs[idx] = torch.softmax(logits + self.logit_bias, dim=-1)
         self.train(was_training)
         return probs
@@ -121,7 +129,7 @@ class RelationClassifier(nn.Module):
     def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> Path:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        state = {k: v.contiguous() for k, v in self.state_dict().items()}
+        state = {k: v.detach().cpu().contiguous() for k, v in self.state_dict().items()}
         save_file(state, str(folder / MODEL_FILE))
         self.encoder.transformer.config.to_json_file(str(folder / ENCODER_CONFIG))
         self.encoder.tokenizer.save_pretrained(str(folder))

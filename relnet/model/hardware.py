@@ -12,8 +12,9 @@ import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BACKENDS = ("auto", "fp32", "bf16", "onnx", "int8")
+BACKENDS = ("auto", "fp32", "bf16", "onnx", "int8", "cuda")
 PRECISIONS = ("auto", "fp32", "bf16")  # training
+DEVICES = ("auto", "cpu", "cuda")  # training: where the weights and batches live
 LOSSY = ("bf16", "int8")  # backends whose predictions may differ from fp32 beyond rounding
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from relnet.errors import RelnetError
-from relnet.model.hardware import PRECISIONS
+from relnet.model.hardware import DEVICES, PRECISIONS
 from relnet.paths import data_path
 
 
@@ -44,10 +44,15 @@ class PretrainConfig:
     precision: str = field(
         default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
     )
+    device: str = field(
+        default="auto", metadata={"help": "auto (the GPU where PyTorch sees one, else the CPU) | cpu | cuda"}
+    )
 
     def __post_init__(self) -> None:
         if self.precision not in PRECISIONS:
             raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+        if self.device not in DEVICES:
+            raise RelnetError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
         if not self.sources:
             raise RelnetError("sources is empty: give unlabeled TSV files or a training split folder")
         if self.max_seq_length < 8:

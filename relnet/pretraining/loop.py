@@ -24,7 +24,7 @@ from torch.nn import functional as F
 from transformers import AutoModelForMaskedLM, AutoTokenizer
 
 from relnet.errors import RelnetError
-from relnet.model.backends import resolve_precision
+from relnet.model.backends import resolve_device, resolve_precision
 from relnet.model.encoder import resolve_encoder
 from relnet.paths import claim_output_dir
 from relnet.pretraining.config import PretrainConfig
@@ -114,7 +114,8 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     torch.manual_seed(config.seed)  # a missing MLM head is initialised from this
     tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True)
     model = AutoModelForMaskedLM.from_pretrained(source)
-    model.train()
+    device = resolve_device(config.device)
+    model.to(device).train()
     if config.freeze_encoder:  # a freshly initialised head's first gradients would otherwise scramble the encoder
         model.base_model.requires_grad_(False)  # the tied output embeddings stay as they are too
 
@@ -138,10 +139,11 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     optimizer, scheduler = optimizer_and_schedule(
         model, config.lr, config.weight_decay, int(config.warmup_ratio * total), total
     )
-    stepper = Stepper(model, optimizer, scheduler, config.max_grad_norm, resolve_precision(config.precision))
+    precision = resolve_precision(config.precision, device=device)
+    stepper = Stepper(model, optimizer, scheduler, config.max_grad_norm, precision, device)
     step, tokens_seen, history = 0, 0, []
     if resuming:
-        state = torch.load(ckpt / STATE, weights_only=False)
+        state = torch.load(ckpt / STATE, weights_only=False, map_location="cpu")
         if state["total"] != total:
             raise RelnetError(f"{ckpt} belongs to a run of {state['total']} steps, not {total}: keep the settings")
         optimizer.load_state_dict(state["optimizer"])
@@ -165,10 +167,11 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
         gen = torch.Generator().manual_seed(step_seed(config.seed, step))
         inputs, labels = mask_tokens(batch, vocab, config.mlm_probability, gen, config.whole_word_masking)
         attention = (batch != pad).long()
-        torch.manual_seed(step_seed(config.seed, step, 2))  # dropout of this step
+        n_tokens = int(attention.sum())
+        inputs, attention, labels = inputs.to(device), attention.to(device), labels.to(device)
+        torch.manual_seed(step_seed(config.seed, step, 2))  # dropout of this step (the GPU's generator too)
         losses.append(stepper.step(lambda: mlm_loss(model, inputs, attention, labels)))  # noqa: B023 (called now)
         step += 1
-        n_tokens = int(attention.sum())
         tokens_seen, session_tokens = tokens_seen + n_tokens, session_tokens + n_tokens
         rate = session_tokens / max(time.time() - t0, 1e-9)
         bar.update(1)

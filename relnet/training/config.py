@@ -10,7 +10,7 @@ from typing import Any
 
 from relnet.errors import RelnetError
 from relnet.examples.labels import SCHEMES
-from relnet.model.hardware import PRECISIONS
+from relnet.model.hardware import DEVICES, PRECISIONS
 from relnet.model.markers import MARKER_STYLES
 from relnet.paths import data_path, resolve_from
 
@@ -61,6 +61,9 @@ class TrainConfig:
     precision: str = field(
         default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
     )
+    device: str = field(
+        default="auto", metadata={"help": "auto (the GPU where PyTorch sees one, else the CPU) | cpu | cuda"}
+    )
     teacher: list[str] = field(
         default_factory=list, metadata={"help": "distil from these model folders (repeat; mean of probabilities)"}
     )
@@ -84,6 +87,8 @@ class TrainConfig:
             raise RelnetError(f"calibration_holdout needs a scheme with a negative class (cpr), not {self.scheme!r}")
         if self.precision not in PRECISIONS:
             raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+        if self.device not in DEVICES:
+            raise RelnetError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
         if self.scheme not in SCHEMES:
             raise RelnetError(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
         if self.marker_style not in MARKER_STYLES:
@@ -201,10 +206,15 @@ class NerConfig:
     precision: str = field(
         default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
     )
+    device: str = field(
+        default="auto", metadata={"help": "auto (the GPU where PyTorch sees one, else the CPU) | cpu | cuda"}
+    )
 
     def __post_init__(self) -> None:
         if self.precision not in PRECISIONS:
             raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+        if self.device not in DEVICES:
+            raise RelnetError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
         if self.epochs < 1 or self.batch_size < 1:
             raise RelnetError("epochs and batch_size must be at least 1")
         if self.tagging not in ("flat", "layered"):

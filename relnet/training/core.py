@@ -2,8 +2,9 @@
 
 - `set_seed`, `lr_lambda` (linear warmup then decay), `optimizer_and_schedule` (AdamW; no weight decay on
   biases and LayerNorm weights), `length_grouped_batches` (little padding, random order);
-- `Stepper`: one clipped optimisation step under the run's precision (fp32 or bf16 autocast), with the time
-  of each phase (collate, forward, backward, optimizer) — the profile every epoch record carries;
+- `Stepper`: one clipped optimisation step under the run's precision (fp32 or bf16 autocast) on its device
+  (CPU or GPU), with the time of each phase (collate, forward, backward, optimizer) — the profile every epoch
+  record carries (on a GPU the phases overlap asynchronously; only their sum is exact);
 - `EarlyStopping` and `fit`: the epoch loop — batches → steps → dev evaluation → best/last checkpoints →
   early stop — resumable at epoch boundaries with *all* of its state (optimiser, schedule, history, the
   early-stopping counter, every RNG), so a resumed run is the run that was never interrupted.
@@ -38,7 +39,7 @@ BEST, LAST, STATE = "best", "last", "trainer_state.pt"
 def set_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
-    torch.manual_seed(seed)
+    torch.manual_seed(seed)  # the GPUs' generators too
 
 
 def lr_lambda(step: int, warmup: int, total: int) -> float:
@@ -77,11 +78,20 @@ def length_grouped_batches(lengths: list[int], batch_size: int, rng: random.Rand
 
 class Stepper:
     """``step(loss_fn) → loss``: forward (under the precision's autocast), backward, clip, optimiser and
-    schedule steps. Weights, gradients and optimiser state stay fp32; bf16 needs no loss scaling."""
+    schedule steps. Weights, gradients and optimiser state stay fp32; bf16 needs no loss scaling. The model
+    must already be on ``device``; the trainer's collate moves each batch there."""
 
-    def __init__(self, model: nn.Module, optimizer, scheduler, max_grad_norm: float, precision: str = "fp32"):
+    def __init__(
+        self,
+        model: nn.Module,
+        optimizer,
+        scheduler,
+        max_grad_norm: float,
+        precision: str = "fp32",
+        device: torch.device | str = "cpu",
+    ):
         self.model, self.optimizer, self.scheduler = model, optimizer, scheduler
-        self.max_grad_norm, self.precision = max_grad_norm, precision
+        self.max_grad_norm, self.precision, self.device = max_grad_norm, precision, torch.device(device)
         self.profile: dict[str, float] = dict.fromkeys(PHASES, 0.0)
 
     @contextmanager
@@ -91,7 +101,7 @@ class Stepper:
         self.profile[phase] += time.perf_counter() - t
 
     def step(self, loss_fn: Callable[[], torch.Tensor]) -> float:
-        with self.timed("forward"), autocast(self.precision):
+        with self.timed("forward"), autocast(self.precision, self.device.type):
             loss = loss_fn()
         with self.timed("backward"):
             loss.backward()
@@ -137,8 +147,11 @@ class History:
 
 
 def rng_state(rng: random.Random) -> dict[str, Any]:
-    return {"batches": rng.getstate(), "python": random.getstate(), "numpy": np.random.get_state(),
-            "torch": torch.get_rng_state()}  # fmt: skip
+    state = {"batches": rng.getstate(), "python": random.getstate(), "numpy": np.random.get_state(),
+             "torch": torch.get_rng_state()}  # fmt: skip
+    if torch.cuda.is_available() and torch.cuda.is_initialized():  # dropout on the GPU draws from its own
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
 
 
 def set_rng_state(rng: random.Random, state: dict[str, Any]) -> None:
@@ -147,6 +160,8 @@ def set_rng_state(rng: random.Random, state: dict[str, Any]) -> None:
         random.setstate(state["python"])
         np.random.set_state(state["numpy"])
     torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available() and len(state["cuda"]) == torch.cuda.device_count():
+        torch.cuda.set_rng_state_all(state["cuda"])
 
 
 @dataclass
@@ -182,7 +197,7 @@ def fit(
     model = stepper.model
     history, stopping, start_epoch, step = History(), EarlyStopping(patience), 0, 0
     if resume and (out / LAST / STATE).is_file():
-        state = torch.load(out / LAST / STATE, weights_only=False)
+        state = torch.load(out / LAST / STATE, weights_only=False, map_location="cpu")  # a GPU run resumes anywhere
         spec.load(out / LAST)
         stepper.optimizer.load_state_dict(state["optimizer"])
         stepper.scheduler.load_state_dict(state["scheduler"])
@@ -210,8 +225,9 @@ def fit(
                 break
         bar.close()
         train_time = time.time() - t0
+        gpu = {"gpu_max_memory_mb": torch.cuda.max_memory_allocated() / 2**20} if stepper.device.type == "cuda" else {}
         t1 = time.time()
-        with autocast(stepper.precision):
+        with autocast(stepper.precision, stepper.device.type):
             score, fields = spec.evaluate()
         record = {
             "epoch": epoch + 1,
@@ -222,8 +238,10 @@ def fit(
             "dev_seconds": time.time() - t1,
             "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux: KiB
             "precision": stepper.precision,
+            "device": str(stepper.device),
             "threads": torch.get_num_threads(),
             "profile_seconds": stepper.take_profile(),
+            **gpu,
             **fields,
         }
         history.epochs.append(record)

@@ -18,7 +18,7 @@ from torch.nn import functional as F
 from relnet.data import Example
 from relnet.evaluation.metrics import Scores, score
 from relnet.examples.labels import LabelScheme
-from relnet.model.backends import autocast, resolve_precision
+from relnet.model.backends import autocast, resolve_device, resolve_precision, to_device
 from relnet.model.classifier import RelationClassifier
 from relnet.model.encoder import Features
 from relnet.training.config import TrainConfig
@@ -68,8 +68,10 @@ def train(
     """``targets`` (N, C): a teacher's probabilities per training example, for `distillation_loss`."""
     set_seed(config.seed)
     rng = random.Random(config.seed)
-    precision = resolve_precision(config.precision)
-    log.info("precision %s, %d threads", precision, torch.get_num_threads())
+    device = resolve_device(config.device)
+    precision = resolve_precision(config.precision, device=device)
+    model.to(device)
+    log.info("device %s, precision %s, %d threads", device, precision, torch.get_num_threads())
     enc = model.encoder
     t_tok = time.perf_counter()
     feats, dev_feats = enc.tokenize(train_examples), enc.tokenize(dev_examples)
@@ -85,7 +87,9 @@ def train(
     optimizer, scheduler = optimizer_and_schedule(
         model, config.lr, config.weight_decay, int(config.warmup_ratio * total), total
     )
-    loss_weights = torch.tensor(weights, dtype=torch.float) if weights else None
+    loss_weights = torch.tensor(weights, dtype=torch.float, device=device) if weights else None
+    targets = targets.to(device) if targets is not None else None
+    y_all = torch.tensor(y, device=device)
 
     def dev_scores() -> tuple[float, dict]:
         t = time.perf_counter()
@@ -98,23 +102,23 @@ def train(
     spec = Fit(
         lengths=[len(f.input_ids) for f in feats],
         batch_size=config.batch_size,
-        collate=lambda idx: enc.collate([feats[i] for i in idx]),
+        collate=lambda idx: to_device(enc.collate([feats[i] for i in idx]), device),
         loss=lambda batch, idx: (
             distillation_loss(
                 model(**batch).float(),
-                torch.tensor([y[i] for i in idx]),
+                y_all[idx],
                 targets[idx],
                 config.distill_alpha,
                 config.distill_temperature,
                 loss_weights,
             )
             if targets is not None
-            else F.cross_entropy(model(**batch).float(), torch.tensor([y[i] for i in idx]), weight=loss_weights)
+            else F.cross_entropy(model(**batch).float(), y_all[idx], weight=loss_weights)
         ),  # (B, C) logits
         evaluate=dev_scores,
         save=lambda folder, extra: model.save(folder, {**extra, "config": config.to_json()}),
         load=lambda folder: model.load_state_dict(RelationClassifier.load(folder).state_dict()),
     )
-    stepper = Stepper(model, optimizer, scheduler, config.max_grad_norm, precision)
+    stepper = Stepper(model, optimizer, scheduler, config.max_grad_norm, precision, device)
     return fit(spec, stepper, Path(config.output_dir), config.epochs, config.patience, rng, resume,
                config.max_steps, "epoch", best_extra=lambda record: {"dev_scores": record["dev"]})  # fmt: skip

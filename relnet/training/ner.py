@@ -19,7 +19,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from relnet.corpus import read_documents
 from relnet.evaluation.spans import format_span_breakdown, format_span_table
 from relnet.mentions.ner_model import TagSpace, TransformerTagger, collate, encode_document
-from relnet.model.backends import resolve_precision
+from relnet.model.backends import resolve_device, resolve_precision, to_device
 from relnet.model.encoder import resolve_encoder
 from relnet.paths import claim_output_dir
 from relnet.training.config import NerConfig
@@ -36,7 +36,8 @@ def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) 
     out.mkdir(parents=True, exist_ok=True)
     set_seed(config.seed)
     rng = random.Random(config.seed)
-    precision = resolve_precision(config.precision)
+    device = resolve_device(config.device)
+    precision = resolve_precision(config.precision, device=device)
     types = ["CHEMICAL", "GENE-Y", "GENE-N"] if config.keep_gene_types else ["CHEMICAL", "GENE"]
     kind_of = {} if config.keep_gene_types else {"GENE-Y": "GENE", "GENE-N": "GENE", "GENE": "GENE"}
     space = TagSpace(tuple(types), config.tagging)
@@ -59,6 +60,7 @@ def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) 
     )
     meta = {"labels": labels, "types": types, "tagging": config.tagging, "max_length": config.max_length,
             "config": asdict(config), "trained_on": sorted({d.id for d in train_docs})}  # fmt: skip
+    model.to(device)
     tagger = TransformerTagger(model, tokenizer, meta)
     windows = [w for d in train_docs for w in encode_document(d, tokenizer, space, config.max_length, kind_of)]
     log.info(
@@ -78,7 +80,7 @@ def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) 
     spec = Fit(
         lengths=[len(w.input_ids) for w in windows],
         batch_size=config.batch_size,
-        collate=lambda idx: collate([windows[i] for i in idx], pad),
+        collate=lambda idx: to_device(collate([windows[i] for i in idx], pad), device),
         loss=lambda batch, idx: space.loss(
             model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.float(), batch["labels"]
         ),
@@ -88,7 +90,7 @@ def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) 
             AutoModelForTokenClassification.from_pretrained(str(folder)).state_dict()
         ),
     )
-    stepper = Stepper(model, optimizer, scheduler, config.max_grad_norm, precision)
+    stepper = Stepper(model, optimizer, scheduler, config.max_grad_norm, precision, device)
     fitted = fit(spec, stepper, out, config.epochs, config.patience, rng, resume, desc="ner epoch",
                  best_extra=lambda record: {"dev_scores": record["dev"]})  # fmt: skip
     history = fitted.epochs

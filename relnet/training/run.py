@@ -23,6 +23,7 @@ from relnet.evaluation.report import write_report
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.examples.sampling import class_weights, oversample, parse_factors, subsample_negatives
+from relnet.model.backends import resolve_device
 from relnet.model.classifier import RelationClassifier
 from relnet.model.encoder import PairEncoder
 from relnet.paths import claim_output_dir
@@ -100,6 +101,7 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     )
     weights = class_weights(train_examples, model.labels) if config.class_weights else None
     (out / "config.json").write_text(json.dumps(config.to_json(), indent=2))
+    backend = "cuda" if resolve_device(config.device).type == "cuda" else "fp32"  # the teachers' and the report's
     targets = None
     if config.teacher:
         leaked = taught_on & held_out
@@ -108,7 +110,7 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
                 f"the teachers were trained on {len(leaked)} documents of the dev split {config.dev} "
                 f"(e.g. {', '.join(sorted(leaked)[:3])}): the student's model selection would see them"
             )
-        targets = teacher_targets(config.teacher, train_examples, model, config.eval_batch_size, out)
+        targets = teacher_targets(config.teacher, train_examples, model, config.eval_batch_size, out, backend)
 
     # -- train -------------------------------------------------------------------------------
     t0 = time.time()
@@ -118,7 +120,7 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     (out / "history.json").write_text(json.dumps(history.epochs, indent=2))
 
     # -- calibration on the held-out training documents, then the final report on the best model --
-    best = RelationClassifier.load(out / BEST)
+    best = RelationClassifier.load(out / BEST, backend)
     if calibration_examples and "calibration" not in best.meta:  # not again when a finished run is resumed
         uncalibrated = score([e.label for e in dev_examples],
                              [p.label for p in best.predict(dev_examples, config.eval_batch_size)], scheme)  # fmt: skip

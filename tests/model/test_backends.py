@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def test_backends_cpu_without_bf16_falls_back_with_a_notice(caplog: pytest.LogCa
 
 def test_backends_auto_picks_by_cpu_and_model(monkeypatch: pytest.MonkeyPatch) -> None:
     # measured (docs §11): bf16 keeps F1 within 0.005 for relations, NER and mining; int8 does not (relations, mining)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # the CPU's choice (with a GPU, auto takes it)
     assert resolve_backend("auto", SAPPHIRE) == resolve_backend("auto", ZEN4) == "bf16"
     assert resolve_backend("auto", ZEN4, kind="ner") == resolve_backend("auto", SAPPHIRE, kind="ner") == "bf16"
     assert resolve_backend("auto", PLAIN) == resolve_backend("auto", PLAIN, kind="ner") == "onnx"  # no bf16
@@ -46,6 +48,51 @@ def test_backends_reject_unknown_names() -> None:
         resolve_backend("fp16", PLAIN)
     with pytest.raises(RelnetError, match="unknown precision 'int8'"):
         resolve_precision("int8", PLAIN)
+
+
+def test_backends_auto_takes_the_gpu_where_there_is_one(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert backends.resolve_device("auto") == torch.device("cpu") == backends.resolve_device("cpu")
+    with caplog.at_level(logging.WARNING, logger="relnet"):
+        assert resolve_backend("cuda", ZEN4) == "fp32"  # inference falls back, as every backend does
+    assert any("no CUDA GPU" in r.getMessage() for r in caplog.records)
+    with pytest.raises(RelnetError, match="--device cuda: PyTorch sees no CUDA GPU"):
+        backends.resolve_device("cuda")  # training does not: the run would take hours longer than asked for
+    with pytest.raises(RelnetError, match="unknown device 'gpu'; choose one of auto, cpu, cuda"):
+        backends.resolve_device("gpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    calls = []
+    monkeypatch.setattr(torch, "use_deterministic_algorithms", lambda *a, **k: calls.append((a, k)))
+    for name in ("enable_cudnn_sdp", "enable_flash_sdp", "enable_mem_efficient_sdp"):
+        monkeypatch.setattr(torch.backends.cuda, name, lambda on, name=name: calls.append((name, on)))
+    monkeypatch.setenv("CUBLAS_WORKSPACE_CONFIG", "")
+    monkeypatch.delenv("CUBLAS_WORKSPACE_CONFIG")
+    assert backends.resolve_device("auto") == torch.device("cuda")
+    assert calls[0] == ((True,), {"warn_only": True}) and os.environ["CUBLAS_WORKSPACE_CONFIG"] == ":4096:8"
+    assert sorted(calls[1:]) == [
+        ("enable_cudnn_sdp", False),
+        ("enable_flash_sdp", False),
+        ("enable_mem_efficient_sdp", False),
+    ]  # only the math kernel: deterministic
+    assert resolve_backend("auto", ZEN4) == resolve_backend("auto", PLAIN, kind="ner") == "cuda"
+    assert resolve_backend("int8", PLAIN) == "int8"  # an explicit CPU backend stays one
+    for bf16, expected in ((True, "bf16"), (False, "fp32")):  # Ampere and later compute bf16; older GPUs not
+        monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda bf16=bf16: bf16)
+        monkeypatch.setattr(torch.cuda, "get_device_name", lambda *a: "Old GPU")
+        assert resolve_precision("auto", PLAIN, device="cuda") == expected
+        assert resolve_precision("bf16", PLAIN, device="cuda") == expected
+    assert "Old GPU" in caplog.records[-1].getMessage() and "no bf16" in caplog.records[-1].getMessage()
+    assert resolve_precision("auto", PLAIN, device="cpu") == "fp32"  # the CPU's own flags still decide there
+
+
+def test_backends_cuda_runner_returns_cpu_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+    runner = backends.TorchRunner(lambda batch: (seen.append(batch["x"].device), batch["x"].double())[1], "fp32")
+    out = runner({"x": torch.ones(2, 3, dtype=torch.long)})
+    assert out.dtype == torch.float32 and out.device.type == "cpu" and seen == [torch.device("cpu")]
+    assert backends.TorchRunner(lambda b: b["x"], "cuda").device == torch.device("cuda")
 
 
 def test_backends_cpu_info_reads_this_machine() -> None:

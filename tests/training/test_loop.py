@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import torch
 
 from relnet.errors import RelnetError
 from relnet.evaluation.seeds import run_score
@@ -147,12 +148,15 @@ def test_loop_bf16_training_overfits_a_handful(
     result = run_training(config)
     history = json.loads((tmp_path / "run/history.json").read_text())
     assert {e["precision"] for e in history} == {"bf16"} and result["micro_f1"] == 1.0
+    assert {e["device"] for e in history} == {"cuda" if torch.cuda.is_available() else "cpu"}  # device auto
     assert set(history[0]["profile_seconds"]) == {"collate", "forward", "backward", "optimizer"}
 
 
 def test_config_rejects_an_unknown_precision() -> None:
     with pytest.raises(RelnetError, match="precision must be one of"):
         TrainConfig(precision="fp8")
+    with pytest.raises(RelnetError, match="device must be one of auto, cpu, cuda, got 'gpu'"):
+        TrainConfig(device="gpu")
 
 
 def test_config_file_paths_are_relative_to_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
