@@ -46,8 +46,9 @@ _TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list[str]": lis
 BackendOpt = Annotated[
     str,
     typer.Option(
-        help="auto | fp32 | bf16 (autocast) | onnx (ONNX Runtime) | int8 (ONNX Runtime, quantised); auto = the "
-        "fastest measured within 0.005 F1 of fp32: bf16 on CPUs with AVX-512 BF16 or AMX, else onnx"
+        help="auto | fp32 | bf16 (autocast) | onnx (ONNX Runtime) | int8 (ONNX Runtime, quantised) | cuda (an NVIDIA "
+        "GPU, fp32); auto = cuda where there is a GPU, else the fastest measured within 0.005 F1 of fp32: bf16 on "
+        "CPUs with AVX-512 BF16 or AMX, else onnx"
     ),
 ]
 AllowOverlapOpt = Annotated[

@@ -97,6 +97,7 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     checkpoint (a planned interruption; ``resume=True`` later continues to the end)."""
     out = Path(config.output_dir)
     claim_output_dir(out, resume, overwrite)
+    device = resolve_device(config.device)  # before any work: `--device cuda` without a GPU fails at once
     if overwrite and not resume:  # only this run's own artefacts: never a whole folder the user pointed at
         for name in (CHECKPOINT, CHECKPOINT + ".tmp", FINAL):
             shutil.rmtree(out / name, ignore_errors=True)
@@ -114,7 +115,6 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     torch.manual_seed(config.seed)  # a missing MLM head is initialised from this
     tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True)
     model = AutoModelForMaskedLM.from_pretrained(source)
-    device = resolve_device(config.device)
     model.to(device).train()
     if config.freeze_encoder:  # a freshly initialised head's first gradients would otherwise scramble the encoder
         model.base_model.requires_grad_(False)  # the tied output embeddings stay as they are too

@@ -31,12 +31,12 @@ log = logging.getLogger("relnet")
 
 
 def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) -> dict:
+    device = resolve_device(config.device)  # before any work: `--device cuda` without a GPU fails at once
     out = Path(config.output_dir)
     claim_output_dir(out, resume, overwrite)
     out.mkdir(parents=True, exist_ok=True)
     set_seed(config.seed)
     rng = random.Random(config.seed)
-    device = resolve_device(config.device)
     precision = resolve_precision(config.precision, device=device)
     types = ["CHEMICAL", "GENE-Y", "GENE-N"] if config.keep_gene_types else ["CHEMICAL", "GENE"]
     kind_of = {} if config.keep_gene_types else {"GENE-Y": "GENE", "GENE-N": "GENE", "GENE": "GENE"}

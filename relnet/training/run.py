@@ -37,6 +37,7 @@ log = logging.getLogger("relnet")
 
 
 def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = False) -> dict:
+    device = resolve_device(config.device)  # before any work: `--device cuda` without a GPU fails at once
     out = Path(config.output_dir)
     claim_output_dir(out, resume, overwrite)
     out.mkdir(parents=True, exist_ok=True)
@@ -101,7 +102,7 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
     )
     weights = class_weights(train_examples, model.labels) if config.class_weights else None
     (out / "config.json").write_text(json.dumps(config.to_json(), indent=2))
-    backend = "cuda" if resolve_device(config.device).type == "cuda" else "fp32"  # the teachers' and the report's
+    backend = "cuda" if device.type == "cuda" else "fp32"  # the teachers' and the report's
     targets = None
     if config.teacher:
         leaked = taught_on & held_out

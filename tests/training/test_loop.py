@@ -226,3 +226,12 @@ def test_cli_extra_train_can_be_emptied(
     assert result.exit_code == 0, result.output
     saved = json.loads((tmp_path / "run/config.json").read_text())
     assert saved["extra_train"] == [] and saved["train"] == str(split_dir)
+
+
+def test_loop_device_cuda_without_a_gpu_fails_before_any_work(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(RelnetError, match="--device cuda: PyTorch sees no CUDA GPU here"):
+        run_training(_config(tmp_path / "run", split_dir, tiny_encoder, device="cuda"))
+    assert not (tmp_path / "run").exists()  # not even the output folder
