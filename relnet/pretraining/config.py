@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from relnet.errors import RelnetError
-from relnet.model.hardware import DEVICES, PRECISIONS
 from relnet.paths import data_path
+from relnet.training.config import check_hardware, device_field, precision_field
 
 
 @dataclass
@@ -41,18 +41,11 @@ class PretrainConfig:
     checkpoint_minutes: float = field(default=30.0, metadata={"help": "minutes between checkpoints (0 = end only)"})
     max_documents: int = field(default=0, metadata={"help": "debug: cap on documents read (0 = all)"})
     threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = all cores)"})
-    precision: str = field(
-        default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
-    )
-    device: str = field(
-        default="auto", metadata={"help": "auto (the GPU where PyTorch sees one, else the CPU) | cpu | cuda"}
-    )
+    precision: str = precision_field()
+    device: str = device_field()
 
     def __post_init__(self) -> None:
-        if self.precision not in PRECISIONS:
-            raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
-        if self.device not in DEVICES:
-            raise RelnetError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
+        check_hardware(self)
         if not self.sources:
             raise RelnetError("sources is empty: give unlabeled TSV files or a training split folder")
         if self.max_seq_length < 8:

@@ -17,6 +17,23 @@ from relnet.paths import data_path, resolve_from
 log = logging.getLogger("relnet")
 
 
+# -- what every trainer (relations, NER, masked-LM pretraining) takes about the hardware it runs on ----------------
+def precision_field() -> Any:
+    return field(default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16, GPUs) | auto"})
+
+
+def device_field() -> Any:
+    return field(default="auto", metadata={"help": "auto (the GPU where PyTorch sees one, else the CPU) | cpu | cuda"})
+
+
+def check_hardware(config: Any) -> None:
+    """A config's ``precision`` and ``device`` are known names."""
+    if config.precision not in PRECISIONS:
+        raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {config.precision!r}")
+    if config.device not in DEVICES:
+        raise RelnetError(f"device must be one of {', '.join(DEVICES)}, got {config.device!r}")
+
+
 @dataclass
 class TrainConfig:
     train: str = field(
@@ -58,12 +75,8 @@ class TrainConfig:
     )
     init_from: str = field(default="", metadata={"help": "start from a trained relnet model folder (same labels)"})
     threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = all cores)"})
-    precision: str = field(
-        default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
-    )
-    device: str = field(
-        default="auto", metadata={"help": "auto (the GPU where PyTorch sees one, else the CPU) | cpu | cuda"}
-    )
+    precision: str = precision_field()
+    device: str = device_field()
     teacher: list[str] = field(
         default_factory=list, metadata={"help": "distil from these model folders (repeat; mean of probabilities)"}
     )
@@ -85,10 +98,7 @@ class TrainConfig:
             raise RelnetError(f"calibration_holdout must be in [0, 1), got {self.calibration_holdout}")
         if self.calibration_holdout and self.scheme in SCHEMES and SCHEMES[self.scheme].negative is None:
             raise RelnetError(f"calibration_holdout needs a scheme with a negative class (cpr), not {self.scheme!r}")
-        if self.precision not in PRECISIONS:
-            raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
-        if self.device not in DEVICES:
-            raise RelnetError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
+        check_hardware(self)
         if self.scheme not in SCHEMES:
             raise RelnetError(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
         if self.marker_style not in MARKER_STYLES:
@@ -203,18 +213,11 @@ class NerConfig:
     patience: int = field(default=2, metadata={"help": "early-stopping patience (epochs)"})
     max_train_docs: int = field(default=0, metadata={"help": "debug: cap on training documents"})
     max_dev_docs: int = field(default=0, metadata={"help": "debug: cap on dev documents"})
-    precision: str = field(
-        default="fp32", metadata={"help": "fp32 | bf16 (autocast; CPUs with AMX / AVX-512 BF16) | auto"}
-    )
-    device: str = field(
-        default="auto", metadata={"help": "auto (the GPU where PyTorch sees one, else the CPU) | cpu | cuda"}
-    )
+    precision: str = precision_field()
+    device: str = device_field()
 
     def __post_init__(self) -> None:
-        if self.precision not in PRECISIONS:
-            raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
-        if self.device not in DEVICES:
-            raise RelnetError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
+        check_hardware(self)
         if self.epochs < 1 or self.batch_size < 1:
             raise RelnetError("epochs and batch_size must be at least 1")
         if self.tagging not in ("flat", "layered"):
