@@ -38,6 +38,9 @@ class LexiconTagger:
             if len(key) >= 2 and any(ch.isalpha() for ch in key):
                 self.names.setdefault(key, kind)
         self.max_tokens = min(MAX_TOKENS, max((len(_TOKEN.findall(n)) for n in self.names), default=1))
+        # every character prefix of every name, case-folded: a span whose folded text is none of these cannot grow
+        # into a name (case folding maps character by character), so the search stops there
+        self.prefixes = {n.casefold()[:k] for n in self.names for k in range(1, len(n.casefold()) + 1)}
 
     @classmethod
     def from_documents(cls, docs: Iterable[Document]) -> LexiconTagger:
@@ -56,19 +59,34 @@ class LexiconTagger:
         return len(self.names)
 
     def tag(self, doc: Document) -> Document:
-        """``doc`` with its mentions replaced by the lexicon's matches (ids M1, M2, …) and no relations."""
+        """``doc`` with its mentions replaced by the lexicon's matches (ids M1, M2, …) and no relations.
+
+        From each token, the longest span of up to ``max_tokens`` tokens (tokens split words maximally: spans end on
+        word boundaries) whose `_fold`ed text is a name. A span's folded text is built token by token — the text
+        between two tokens is whitespace, which folds to one space — and the growth stops at the first span that
+        begins no name, so most tokens cost one look-up.
+        """
         text = doc.text
-        tokens = [(t.start(), t.end()) for t in _TOKEN.finditer(text)]
+        found = list(_TOKEN.finditer(text))
+        tokens = [t.group() for t in found]
+        gaps = [""] + [" " if found[k].start() > found[k - 1].end() else "" for k in range(1, len(found))]
         mentions: list[Mention] = []
         i = 0
-        while i < len(tokens):
-            for j in range(min(len(tokens), i + self.max_tokens) - 1, i - 1, -1):
-                start, end = tokens[i][0], tokens[j][1]  # tokens split words maximally: on word boundaries
-                kind = self.names.get(_fold(text[start:end]))
-                if kind is not None:
-                    mentions.append(Mention(f"M{len(mentions) + 1}", start, end, text[start:end], kind))
-                    i = j + 1
+        while i < len(found):
+            raw, best = "", None
+            for j in range(i, min(len(found), i + self.max_tokens)):
+                raw += (gaps[j] if j > i else "") + tokens[j]
+                folded = raw.casefold()
+                if folded not in self.prefixes:
                     break
-            else:
+                kind = self.names.get(raw if len(raw) <= SHORT else folded)
+                if kind is not None:
+                    best = (j, kind)
+            if best is None:
                 i += 1
+                continue
+            j, kind = best
+            start, end = found[i].start(), found[j].end()
+            mentions.append(Mention(f"M{len(mentions) + 1}", start, end, text[start:end], kind))
+            i = j + 1
         return doc.with_annotations(tuple(mentions), ())
