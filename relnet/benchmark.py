@@ -143,7 +143,7 @@ def bench_training(config: BenchConfig, precision: str) -> dict[str, Any]:
             train=config.train_split, dev=config.split, output_dir=tmp, scheme="cpr", encoder=config.encoder,
             marker_style="tokens", epochs=1, batch_size=config.train_batch_size, max_steps=config.train_steps,
             max_train_examples=config.train_steps * config.train_batch_size, max_dev_examples=256,
-            precision=precision, threads=threads,
+            precision=precision, threads=threads, device="cpu",  # this CPU's figure, GPU or not
         )  # fmt: skip
         run_training(train_config)
         epoch = json.loads((Path(tmp) / "history.json").read_text())[0]

@@ -36,8 +36,6 @@ def test_cuda_training_in_bf16_overfits_a_handful(tmp_path: Path, split_dir: Pat
     history = json.loads((tmp_path / "run/history.json").read_text())
     assert {e["device"] for e in history} == {"cuda"} and {e["precision"] for e in history} == {"bf16"}
     assert result["micro_f1"] == 1.0 and history[-1]["gpu_max_memory_mb"] > 0
-    # the saved folder loads anywhere: CPU tensors on disk
-    assert RelationClassifier.load(tmp_path / "run/best").device.type == "cpu"
 
 
 def test_cuda_runs_with_one_seed_are_the_same_run(tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path):
@@ -47,8 +45,12 @@ def test_cuda_runs_with_one_seed_are_the_same_run(tmp_path: Path, split_dir: Pat
     assert losses[0] == losses[1] and a["micro_f1"] == b["micro_f1"]
 
 
-def test_cuda_checkpoint_resumes_on_the_cpu(tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path):
+def test_cuda_checkpoint_resumes_on_the_cpu(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run_training(_config(tmp_path / "run", split_dir, tiny_encoder, epochs=1, device="cuda"))
+    # as on a machine without a GPU: GPU tensors in the checkpoint would not load there
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     resumed = run_training(_config(tmp_path / "run", split_dir, tiny_encoder, epochs=2, device="cpu"), resume=True)
     history = json.loads((tmp_path / "run/history.json").read_text())
     assert [e["device"] for e in history] == ["cuda", "cpu"] and 0 <= resumed["micro_f1"] <= 1

@@ -49,8 +49,11 @@ def evaluate(
     scheme: LabelScheme,
     bs: int,
     precision: str = "fp32",
+    device_type: str = "cpu",
 ) -> Scores:
-    with autocast(precision):
+    """Scores of ``model`` on ``feats``. Under fit's autocast this one (fp32 by default) switches it off for
+    ``device_type``: the dev F1 that picks the best epoch is the fp32 model's, on the CPU and the GPU alike."""
+    with autocast(precision, device_type):
         probs = model.predict_proba(feats, batch_size=bs)
     return score(gold, [model.labels[i] for i in probs.argmax(-1).tolist()], scheme)
 
@@ -71,6 +74,8 @@ def train(
     device = resolve_device(config.device)
     precision = resolve_precision(config.precision, device=device)
     model.to(device)
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats()  # the epochs' `gpu_max_memory_mb` is training's, not the teachers'
     log.info("device %s, precision %s, %d threads", device, precision, torch.get_num_threads())
     enc = model.encoder
     t_tok = time.perf_counter()
@@ -93,7 +98,7 @@ def train(
 
     def dev_scores() -> tuple[float, dict]:
         t = time.perf_counter()
-        dev = evaluate(model, dev_feats, dev_gold, scheme, config.eval_batch_size)  # under fit's autocast
+        dev = evaluate(model, dev_feats, dev_gold, scheme, config.eval_batch_size, device_type=device.type)
         main = dev.macro["f1"] if scheme.name == "coarse5" else dev.micro["f1"]
         return main, {"dev_examples_per_second": len(dev_feats) / max(time.perf_counter() - t, 1e-9),
                       "dev_micro_f1": dev.micro["f1"], "dev_macro_f1": dev.macro["f1"], "dev": dev.to_json(),

@@ -87,7 +87,7 @@ def test_backends_auto_takes_the_gpu_where_there_is_one(
     assert resolve_precision("auto", PLAIN, device="cpu") == "fp32"  # the CPU's own flags still decide there
 
 
-def test_backends_cuda_runner_returns_cpu_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backends_torch_runner_returns_cpu_float32_and_knows_its_device() -> None:
     seen = []
     runner = backends.TorchRunner(lambda batch: (seen.append(batch["x"].device), batch["x"].double())[1], "fp32")
     out = runner({"x": torch.ones(2, 3, dtype=torch.long)})
