@@ -21,7 +21,16 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrai
 
 from relnet.data import Document, Mention
 from relnet.errors import RelnetError
-from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend, to_device
+from relnet.model.backends import (
+    OnnxRunner,
+    OnnxSpec,
+    Runner,
+    TorchRunner,
+    backend_device,
+    onnx_graph,
+    resolve_backend,
+    to_device,
+)
 from relnet.progress import progress as progress_bar
 from relnet.text.sentences import split_sentences
 
@@ -346,7 +355,7 @@ class TransformerTagger:
     ) -> TransformerTagger:
         """Tag on ``backend`` (see `relnet.model.backends`); returns ``self``. ONNX needs a loaded folder."""
         backend = resolve_backend(backend, kind="ner")
-        self.model.to("cuda" if backend == "cuda" else "cpu")  # the weights live where the forward runs
+        self.model.to(backend_device(backend))  # the weights live where the forward runs
         if backend in ("onnx", "int8"):
             if self.folder is None:
                 raise RelnetError("ONNX backends need a saved NER model: save it and load it from its folder")

@@ -40,8 +40,8 @@ from relnet.model.identity import weights_digest
 log = logging.getLogger("relnet")
 
 __all__ = ["BACKENDS", "DEVICES", "LOSSY", "PRECISIONS", "CpuInfo", "OnnxRunner", "Runner", "TorchRunner", "autocast",
-           "cores", "cpu_info", "cuda_available", "onnx_available", "resolve_backend", "resolve_device",
-           "resolve_precision", "set_threads", "to_device"]  # fmt: skip
+           "backend_device", "cores", "cpu_info", "cuda_available", "onnx_available", "resolve_backend",
+           "resolve_device", "resolve_precision", "set_threads", "to_device"]  # fmt: skip
 
 ONNX_DIR = "onnx"
 OPSET = 17
@@ -141,6 +141,11 @@ def autocast(precision: str, device_type: str = "cpu") -> torch.autocast:
     return torch.autocast(device_type, dtype=torch.bfloat16, enabled=precision == "bf16")
 
 
+def backend_device(backend: str) -> torch.device:
+    """Where a backend's model lives: the GPU for ``cuda``, else the CPU."""
+    return torch.device("cuda" if backend == "cuda" else "cpu")
+
+
 def to_device(batch: dict[str, torch.Tensor], device: torch.device) -> dict[str, torch.Tensor]:
     """A collated batch moved to ``device`` (a no-op on the CPU)."""
     return {k: v.to(device, non_blocking=True) for k, v in batch.items()}
@@ -165,7 +170,7 @@ class TorchRunner:
     def __init__(self, forward: Callable[[Batch], torch.Tensor], backend: str = "fp32") -> None:
         self.forward = forward
         self.backend = backend
-        self.device = torch.device("cuda" if backend == "cuda" else "cpu")
+        self.device = backend_device(backend)
 
     def __call__(self, batch: Batch) -> torch.Tensor:
         with torch.inference_mode(), autocast(self.backend):

@@ -19,7 +19,16 @@ from transformers import AutoConfig, AutoTokenizer
 
 from relnet.data import Example, Prediction
 from relnet.errors import RelnetError
-from relnet.model.backends import OnnxRunner, OnnxSpec, Runner, TorchRunner, onnx_graph, resolve_backend, to_device
+from relnet.model.backends import (
+    OnnxRunner,
+    OnnxSpec,
+    Runner,
+    TorchRunner,
+    backend_device,
+    onnx_graph,
+    resolve_backend,
+    to_device,
+)
 from relnet.model.encoder import Features, PairEncoder
 from relnet.progress import progress as progress_bar
 
@@ -57,7 +66,7 @@ class RelationClassifier(nn.Module):
         ONNX backends need a model loaded from a folder (the graph is exported there on first use).
         """
         backend = resolve_backend(backend)
-        self.to("cuda" if backend == "cuda" else "cpu")  # the weights live where the forward runs
+        self.to(backend_device(backend))  # the weights live where the forward runs
         if backend in ("onnx", "int8"):
             if self.folder is None:
                 raise RelnetError("ONNX backends need a saved model: save it and load it from its folder")
