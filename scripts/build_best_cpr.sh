@@ -9,8 +9,10 @@
 # Times are for 2 CPU cores. Use RUNS/cpr-drugprot/best for `relnet mine` / `relnet serve` (one model);
 # score the ensemble on another split of the same layout with
 #   relnet ensemble RUNS/cpr-drugprot/best RUNS/cpr-realistic-then-drugprot/best --split TEST --output OUT
+# JOBS=2 trains step 1 beside steps 2-4 (scripts/lib/jobs.bash), each with half the cores.
 # Usage: scripts/build_best_cpr.sh [RUNS_DIR] [DATA_DIR]   — models go outside the repository.
 set -euo pipefail
+source "$(dirname "$0")/lib/jobs.bash"
 RUNS=${1:-../runs}
 DATA=${2:-../shared/data}
 TR=$DATA/chemprot/original/training
@@ -20,16 +22,18 @@ done_or() { [ -f "$1/summary.json" ] && echo "=== $1: done before, skipped" && r
 drugprot=(--train "$TR" --dev "$DEV" --extra-train "$DP/training" --extra-train "$DP/development")
 
 done_or "$RUNS/cpr-drugprot" &&
-  relnet train --config configs/cpr-drugprot.json "${drugprot[@]}" --output-dir "$RUNS/cpr-drugprot" --resume
+  job "$RUNS/cpr-drugprot.log" relnet train --config configs/cpr-drugprot.json "${drugprot[@]}" \
+    --output-dir "$RUNS/cpr-drugprot" --resume "${threads[@]}"
 [ -f "$RUNS/synth-realistic-cpr/documents.jsonl" ] ||
   relnet synth --train "$TR" --out "$RUNS/synth-realistic-cpr" --family realistic --scheme cpr --per-class 2000 \
     --holdout-fraction 0.2 --jsonl --inspect 20
 done_or "$RUNS/cpr-realistic-tokens" &&
   relnet train --config configs/cpr.json --marker-style tokens --train "$RUNS/synth-realistic-cpr" --dev "$DEV" \
     --max-train-examples 6000 --negative-keep 1.0 --max-dev-examples 1000 \
-    --output-dir "$RUNS/cpr-realistic-tokens" --resume
+    --output-dir "$RUNS/cpr-realistic-tokens" --resume "${threads[@]}"
 done_or "$RUNS/cpr-realistic-then-drugprot" &&
   relnet train --config configs/cpr-drugprot.json "${drugprot[@]}" --init-from "$RUNS/cpr-realistic-tokens/best" \
-    --output-dir "$RUNS/cpr-realistic-then-drugprot" --resume
+    --output-dir "$RUNS/cpr-realistic-then-drugprot" --resume "${threads[@]}"
+wait_jobs
 relnet ensemble "$RUNS/cpr-drugprot/best" "$RUNS/cpr-realistic-then-drugprot/best" --split "$DEV" \
   --output "$RUNS/ensemble-cpr-best"

@@ -10,17 +10,22 @@
 #      SEEDS (default "13 14 15") on gold + those pairs, distilled from the teacher     (~25 min + ~18 min a seed)
 # Times for 2 cores with AVX-512 BF16 (bf16 training); about 6x longer on a CPU without (fp32). REGISTER=NAME
 # registers the first seed's student for `relnet serve` / `relnet mine`. GATE_CONFIG=configs/cpr-drugprot.json
-# trains the stronger gate (dev 0.70; ~55 min), not measured with this recipe.
+# trains the stronger gate (dev 0.70; ~55 min), not measured with this recipe. JOBS=4 trains the gate and the three
+# members side by side, then the three students (scripts/lib/jobs.bash; on a GPU, the whole recipe in ~15 min).
 # Usage: scripts/build_best_fine.sh [RUNS_DIR] [DATA_DIR] [N]   — models go outside the repository.
 set -euo pipefail
+source "$(dirname "$0")/lib/jobs.bash"
 RUNS=${1:-../runs/fine}
 DATA=${2:-../shared/data}
 N=${3:-53960}
 CP=$DATA/chemprot/original
 GATE_CONFIG=${GATE_CONFIG:-configs/cpr.json}
-MEMBERS_ONLY=1 scripts/build_student.sh "$RUNS" "$DATA" configs/fine-drugprot.json
 gate=$RUNS/gate-$(basename "$GATE_CONFIG" .json)
-[ -f "$gate/summary.json" ] ||
-  relnet train --config "$GATE_CONFIG" --train "$CP/training" --dev "$CP/development" --precision auto --seed 13 \
-    --output-dir "$gate" --resume
+[ -f "$gate/summary.json" ] ||  # first: with JOBS > 1 it trains beside the members, on one of the JOBS
+  job "$gate.log" relnet train --config "$GATE_CONFIG" --train "$CP/training" --dev "$CP/development" --precision auto \
+    --seed 13 --output-dir "$gate" --resume "${threads[@]}"
+members_jobs=$(( JOBS > 1 ? JOBS - 1 : 1 ))
+THREADS=${threads[1]:-${THREADS:-}} JOBS=$members_jobs MEMBERS_ONLY=1 \
+  scripts/build_student.sh "$RUNS" "$DATA" configs/fine-drugprot.json
+wait_jobs
 SEEDS=${SEEDS:-13 14 15} scripts/build_self_training.sh "$RUNS" "$DATA" "$N" "$gate/best" lexicon configs/fine-drugprot.json

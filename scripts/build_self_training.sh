@@ -12,6 +12,7 @@
 #      seed of SEEDS (default "13"; SEEDS="13 14 15" for a mean ± sd, printed by scripts/seed_table.py)
 #   3. with REGISTER=NAME: `relnet models add NAME` registers the first seed's student (and NER_MODEL's tagger) as the
 #      default model of `relnet serve` and `relnet mine`
+# JOBS=N trains N of the students side by side, each with its share of the cores (scripts/lib/jobs.bash).
 # Resumable: each step is skipped once its output exists. Run scripts/build_student.sh first (the members:
 # RUNS/NAME-s13, -s14, -s15; or list them in MEMBERS="dir dir dir").
 # Usage: scripts/build_self_training.sh RUNS_DIR DATA_DIR N GATE_MODEL|none NER_MODEL|lexicon [CONFIG] [CAP]
@@ -23,6 +24,7 @@
 #     SEEDS="13 14 15" NEG_RATIO=1.6 REGISTER=cpr-best \
 #       scripts/build_self_training.sh ../runs/student ../shared/data 10000 none lexicon configs/cpr-drugprot.json
 set -euo pipefail
+source "$(dirname "$0")/lib/jobs.bash"
 RUNS=$1 DATA=$2 N=$3 GATE=$4 NER=$5
 CONFIG=${6:-configs/fine-drugprot.json}
 CAP=${7:-2000}
@@ -45,10 +47,12 @@ for seed in ${SEEDS:-13}; do
   out=$RUNS/$NAME-self-$N$SUFFIX-s$seed
   students+=("$out")
   [ -f "$out/summary.json" ] ||
-    relnet train --config "$CONFIG" --train "$DATA/chemprot/original/training" --dev "$DEV" \
+    job "$out.log" relnet train --config "$CONFIG" --train "$DATA/chemprot/original/training" --dev "$DEV" \
       --extra-train "$DATA/drugprot/training" --extra-train "$DATA/drugprot/development" --extra-train "$PSEUDO" \
-      --precision auto --seed "$seed" "${teacher[@]}" --distill-alpha 0.5 --distill-temperature 2 --output-dir "$out" --resume
+      --precision auto --seed "$seed" "${teacher[@]}" --distill-alpha 0.5 --distill-temperature 2 --output-dir "$out" \
+      --resume "${threads[@]}"
 done
+wait_jobs
 [ ${#students[@]} -lt 2 ] || python scripts/seed_table.py "$NAME-self-$N$SUFFIX=$(IFS=,; echo "${students[*]}")"
 if [ -n "${REGISTER:-}" ]; then
   ner=(); [ "$NER" = lexicon ] || ner=(--ner "$NER")

@@ -6,9 +6,11 @@
 #   3. students: the same recipe, seeds 13, 14, 15, --teacher the 3 members  (+ ~2 min each for the teacher)
 #   4. mean ± sd of members and students (scripts/seed_table.py), "no difference" under 2 pooled sd
 # Every step is resumable and skipped once its summary.json exists. Models go outside the repository.
-# MEMBERS_ONLY=1 stops after step 2 (the teacher of scripts/build_self_training.sh).
+# MEMBERS_ONLY=1 stops after step 2 (the teacher of scripts/build_self_training.sh). JOBS=3 trains the three members
+# (then the three students) side by side, each with its share of the cores (scripts/lib/jobs.bash).
 # Usage: scripts/build_student.sh [RUNS_DIR] [DATA_DIR] [CONFIG]   (CONFIG: configs/fine-drugprot.json)
 set -euo pipefail
+source "$(dirname "$0")/lib/jobs.bash"
 RUNS=${1:-../runs/student}
 DATA=${2:-../shared/data}
 CONFIG=${3:-configs/fine-drugprot.json}
@@ -22,8 +24,10 @@ members=()
 for s in "${SEEDS[@]}"; do
   out=$RUNS/$NAME-s$s
   members+=("$out/best")
-  done_or "$out" && relnet train --config "$CONFIG" "${data[@]}" --seed "$s" --output-dir "$out" --resume
+  done_or "$out" && job "$out.log" relnet train --config "$CONFIG" "${data[@]}" --seed "$s" --output-dir "$out" \
+    --resume "${threads[@]}"
 done
+wait_jobs
 [ -f "$RUNS/$NAME-teacher/ensemble.json" ] ||
   relnet ensemble "${members[@]}" --split "$DEV" --output "$RUNS/$NAME-teacher"
 [ -z "${MEMBERS_ONLY:-}" ] || exit 0  # the members and their ensemble only (scripts/build_best_fine.sh)
@@ -31,9 +35,10 @@ teacher=()
 for m in "${members[@]}"; do teacher+=(--teacher "$m"); done
 for s in "${SEEDS[@]}"; do
   out=$RUNS/$NAME-student-s$s
-  done_or "$out" && relnet train --config "$CONFIG" "${data[@]}" --seed "$s" "${teacher[@]}" \
-    --distill-alpha 0.5 --distill-temperature 2 --output-dir "$out" --resume
+  done_or "$out" && job "$out.log" relnet train --config "$CONFIG" "${data[@]}" --seed "$s" "${teacher[@]}" \
+    --distill-alpha 0.5 --distill-temperature 2 --output-dir "$out" --resume "${threads[@]}"
 done
+wait_jobs
 join() { local IFS=,; echo "$*"; }
 python scripts/seed_table.py "members=$(join "${members[@]%/best}")" \
   "students=$(join "${SEEDS[@]/#/$RUNS/$NAME-student-s}")" --output "$RUNS/$NAME-seeds"

@@ -44,6 +44,8 @@ import relnet.cli
 args = sys.argv[1:]
 with open(os.environ["FAKE_RELNET_LOG"], "a") as log:
     log.write(json.dumps(args) + "\\n")
+if os.environ.get("FAKE_RELNET_FAIL") and os.environ["FAKE_RELNET_FAIL"] in " ".join(args):
+    sys.exit("fake relnet: failing as asked")
 group = typer.main.get_command(relnet.cli.app)
 try:
     ctx = group.make_context("relnet", list(args))
@@ -80,9 +82,12 @@ RECIPES = {  # script → arguments after RUNS and DATA
 }
 
 
-def _dry_run(script: str, args: list[str], tmp_path: Path) -> list[list[str]]:
+def _run_recipe(
+    script: str, args: list[str], tmp_path: Path, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, list[list[str]]]:
+    """Run a recipe script against the stand-in `relnet`: how it ended, and the relnet calls it made."""
     bin_dir, data, log = tmp_path / "bin", tmp_path / "data", tmp_path / "calls.jsonl"
-    bin_dir.mkdir(exist_ok=True)
+    bin_dir.mkdir(parents=True, exist_ok=True)
     fake = bin_dir / "relnet"
     fake.write_text(FAKE_RELNET.format(python=sys.executable))
     fake.chmod(0o755)
@@ -92,11 +97,21 @@ def _dry_run(script: str, args: list[str], tmp_path: Path) -> list[list[str]]:
     log.write_text("")
     # the stand-in first, then this interpreter's folder: the scripts run `python scripts/…` in an activated venv
     path = os.pathsep.join([str(bin_dir), str(Path(sys.executable).parent), os.environ["PATH"]])
-    env = {**os.environ, "PATH": path, "FAKE_RELNET_LOG": str(log)}
+    env = {**os.environ, "PATH": path, "FAKE_RELNET_LOG": str(log), **(env or {})}
     done = subprocess.run(["bash", f"scripts/{script}", str(tmp_path / "runs"), str(data), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True)  # fmt: skip
+    return done, [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def _dry_run(script: str, args: list[str], tmp_path: Path, env: dict[str, str] | None = None) -> list[list[str]]:
+    done, calls = _run_recipe(script, args, tmp_path, env)
     assert done.returncode == 0, done.stdout + done.stderr
-    return [json.loads(line) for line in log.read_text().splitlines()]
+    return calls
+
+
+def _without_threads(call: list[str]) -> list[str]:
+    i = call.index("--threads") if "--threads" in call else len(call)
+    return call[:i] + call[i + 2 :]
 
 
 @pytest.mark.parametrize("script", sorted(RECIPES))
@@ -105,6 +120,38 @@ def test_recipe_calls_parse_and_a_second_run_trains_nothing(script: str, tmp_pat
     assert any(c[0] in ("train", "train-ner", "pretrain") for c in calls), calls
     again = _dry_run(script, RECIPES[script], tmp_path)
     assert not [c for c in again if c[0] in ("train", "train-ner", "pretrain", "pseudo-label", "pseudo-tag")]
+
+
+@pytest.mark.parametrize("script", sorted(RECIPES))
+def test_jobs_run_the_same_calls_side_by_side_with_a_share_of_the_cores(script: str, tmp_path: Path) -> None:
+    one = _dry_run(script, RECIPES[script], tmp_path / "one")
+    many = _dry_run(script, RECIPES[script], tmp_path / "many", env={"JOBS": "3"})
+    assert sorted(map(json.dumps, map(_without_threads, many))) == sorted(
+        json.dumps(c).replace("/one/", "/many/") for c in one
+    )
+    assert not [c for c in one if "--threads" in c]  # JOBS=1: each training takes every core, as before
+    cores = len(os.sched_getaffinity(0))  # what `nproc` counts
+    shared = [c for c in many if "--threads" in c]  # a training that runs alone (a teacher) keeps every core
+    assert all(c[c.index("--threads") + 1] == str(max(1, cores // 3)) for c in shared), shared
+    assert shared or script == "build_warm_encoder.sh"  # pretraining is one run after another
+
+
+def test_a_failed_job_fails_the_recipe_after_the_others_naming_its_log(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    done, calls = _run_recipe("build_student.sh", [], tmp_path, {"JOBS": "3", "FAKE_RELNET_FAIL": "fine-drugprot-s14"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert sorted(c[c.index("--seed") + 1] for c in calls if c[0] == "train") == ["13", "14", "15"]
+    assert not [c for c in calls if c[0] == "ensemble"]  # nothing built on a missing member
+    assert f"1 job(s) failed; see {runs}/fine-drugprot-s14.log" in done.stderr
+    assert "failing as asked" in (runs / "fine-drugprot-s14.log").read_text()
+    again = _dry_run("build_student.sh", [], tmp_path, env={"JOBS": "3"})  # the rerun trains only what failed
+    assert [c[c.index("--seed") + 1] for c in again if c[0] == "train" and "--teacher" not in c] == ["14"]
+
+
+def test_jobs_must_be_a_positive_integer(tmp_path: Path) -> None:
+    done, calls = _run_recipe("build_student.sh", [], tmp_path, {"JOBS": "0"})
+    assert done.returncode == 2 and calls == []
+    assert "JOBS must be a positive integer, got '0'" in done.stderr
 
 
 def test_best_fine_recipe_is_the_measured_one(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from relnet.errors import RelnetError
 from relnet.paths import data_path
-from relnet.training.config import check_hardware, device_field, precision_field
+from relnet.training.config import check_hardware, device_field, precision_field, threads_field
 
 
 @dataclass
@@ -40,7 +40,7 @@ class PretrainConfig:
     seed: int = field(default=13, metadata={"help": "seed: data order, masking and dropout per step"})
     checkpoint_minutes: float = field(default=30.0, metadata={"help": "minutes between checkpoints (0 = end only)"})
     max_documents: int = field(default=0, metadata={"help": "debug: cap on documents read (0 = all)"})
-    threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = all cores)"})
+    threads: int = threads_field()
     precision: str = precision_field()
     device: str = device_field()
 
@@ -55,7 +55,7 @@ class PretrainConfig:
         for name in ("batch_size", "epochs"):
             if getattr(self, name) < 1:
                 raise RelnetError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("max_tokens", "max_steps", "max_documents", "threads"):
+        for name in ("max_tokens", "max_steps", "max_documents"):
             if getattr(self, name) < 0:
                 raise RelnetError(f"{name} must be ≥ 0 (0 = off), got {getattr(self, name)}")
         if not 0 < self.lr < 1:

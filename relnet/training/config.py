@@ -26,8 +26,15 @@ def device_field() -> Any:
     return field(default="auto", metadata={"help": "auto (the GPU where PyTorch sees one, else the CPU) | cpu | cuda"})
 
 
+def threads_field() -> Any:
+    # a share of the cores: recipe scripts with JOBS=N run N trainings side by side (scripts/lib/jobs.bash)
+    return field(default=0, metadata={"help": "torch CPU threads (0 = every core this process may use)"})
+
+
 def check_hardware(config: Any) -> None:
-    """A config's ``precision`` and ``device`` are known names."""
+    """A config's ``precision`` and ``device`` are known names, and ``threads`` is not negative."""
+    if config.threads < 0:
+        raise RelnetError(f"threads must be ≥ 0 (0 = every core), got {config.threads}")
     if config.precision not in PRECISIONS:
         raise RelnetError(f"precision must be one of {', '.join(PRECISIONS)}, got {config.precision!r}")
     if config.device not in DEVICES:
@@ -74,7 +81,7 @@ class TrainConfig:
         metadata={"help": "drop extra documents that re-annotate a --train document (DrugProt re-uses ChemProt text)"},
     )
     init_from: str = field(default="", metadata={"help": "start from a trained relnet model folder (same labels)"})
-    threads: int = field(default=0, metadata={"help": "torch CPU threads (0 = all cores)"})
+    threads: int = threads_field()
     precision: str = precision_field()
     device: str = device_field()
     teacher: list[str] = field(
@@ -213,6 +220,7 @@ class NerConfig:
     patience: int = field(default=2, metadata={"help": "early-stopping patience (epochs)"})
     max_train_docs: int = field(default=0, metadata={"help": "debug: cap on training documents"})
     max_dev_docs: int = field(default=0, metadata={"help": "debug: cap on dev documents"})
+    threads: int = threads_field()
     precision: str = precision_field()
     device: str = device_field()
 

@@ -81,6 +81,13 @@ def _cache_key(teacher_ids: Sequence[str], examples: Sequence[Example]) -> str:
     return h.hexdigest()[:16]
 
 
+def teacher_id(folder: str | Path, backend: str) -> str:
+    """A teacher's key in the probability caches: its weights and the arithmetic that ran them. bf16/int8 predict
+    other probabilities (as in the store's `model_id`); a GPU's fp32 differs from the CPU's at rounding level only,
+    which the store ignores, but a cache must not, or a rerun on the CPU would not repeat the CPU's run bit for bit."""
+    return model_id(folder, backend) + ("+cuda" if backend == "cuda" else "")
+
+
 def load_teachers(folders: Sequence[str], labels: Sequence[str], backend: str = "fp32") -> list[RelationClassifier]:
     """The teacher models; each must predict the student's labels, in the same order."""
     teachers = []
@@ -104,7 +111,7 @@ def teacher_targets(
 
     With ``cache_dir`` the result is kept in ``TARGETS_FILE`` and reused when teachers and examples match.
     """
-    ids = [model_id(f, backend) for f in folders]  # bf16/int8 teachers predict other probabilities
+    ids = [teacher_id(f, backend) for f in folders]
     key = _cache_key(ids, examples)
     cache = cache_dir / TARGETS_FILE if cache_dir else None
     if cache is not None and cache.is_file():

@@ -14,6 +14,7 @@ import random
 from dataclasses import asdict
 from pathlib import Path
 
+import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from relnet.corpus import read_documents
@@ -35,6 +36,8 @@ def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) 
     out = Path(config.output_dir)
     claim_output_dir(out, resume, overwrite)
     out.mkdir(parents=True, exist_ok=True)
+    if config.threads:
+        torch.set_num_threads(config.threads)
     set_seed(config.seed)
     rng = random.Random(config.seed)
     precision = resolve_precision(config.precision, device=device)

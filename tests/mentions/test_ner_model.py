@@ -228,9 +228,15 @@ def test_ner_train_save_load_tag(
     # dev_dir holds the training texts under other ids: a tagger that learns at all memorises them
     config = NerConfig(train=str(split_dir), dev=str(dev_dir), output_dir=str(tmp_path / "ner"), tagging=tagging,
                        encoder=str(tiny_encoder), epochs=15, batch_size=2, lr=1e-2, warmup_ratio=0.0, patience=15,
-                       max_length=64)  # fmt: skip
-    result = train_ner(config)
+                       max_length=64, threads=1)  # fmt: skip
+    cores = torch.get_num_threads()
+    try:
+        result = train_ner(config)
+    finally:
+        torch.set_num_threads(cores)  # process-wide: the tests after this one keep every core
     assert (tmp_path / "ner/best/relnet_ner.json").is_file() and result["micro_f1"] == 1.0
+    history = json.loads((tmp_path / "ner/history.json").read_text())
+    assert {e["threads"] for e in history} == {1}  # its share of the cores (scripts/lib/jobs.bash)
     assert run_score(tmp_path / "ner") == (1.0, "strict span micro-F1")  # what scripts/seed_table.py reads
     trained_on = json.loads((tmp_path / "ner/best/relnet_ner.json").read_text())["trained_on"]
     assert trained_on == sorted(d.id for d in read_documents(config.train))  # what evaluate-ner checks against

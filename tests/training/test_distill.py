@@ -15,9 +15,17 @@ from relnet.errors import RelnetError
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.model.classifier import RelationClassifier
+from relnet.model.identity import model_id
 from relnet.training.calibrate import fit_negative_offset, holdout_documents, offset_probs
 from relnet.training.config import TrainConfig
-from relnet.training.distill import TARGETS_FILE, distillation_loss, teacher_targets, tempered, to_training_prior
+from relnet.training.distill import (
+    TARGETS_FILE,
+    distillation_loss,
+    teacher_id,
+    teacher_targets,
+    tempered,
+    to_training_prior,
+)
 from relnet.training.run import run_training
 
 
@@ -137,6 +145,10 @@ def test_student_distils_from_teachers_and_inherits_their_documents(
     with caplog.at_level(logging.INFO, logger="relnet"):
         teacher_targets(teachers, examples[:3], student)
     assert "predicting 3 training examples" in caplog.text
+    # a GPU teacher's probabilities are cached apart from the CPU's, though the store counts it as the same model
+    assert teacher_id(teachers[0], "cuda") != teacher_id(teachers[0], "fp32") == model_id(teachers[0], "fp32")
+    assert model_id(teachers[0], "cuda") == model_id(teachers[0], "fp32")
+    assert teacher_id(teachers[0], "fp32") != teacher_id(teachers[1], "fp32")
 
 
 def test_teachers_must_match_labels_and_not_know_the_dev_split(

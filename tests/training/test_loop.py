@@ -9,8 +9,9 @@ import torch
 
 from relnet.errors import RelnetError
 from relnet.evaluation.seeds import run_score
+from relnet.pretraining.config import PretrainConfig
 from relnet.training import loop
-from relnet.training.config import TrainConfig
+from relnet.training.config import NerConfig, TrainConfig
 from relnet.training.loop import length_grouped_batches, lr_lambda
 from relnet.training.run import run_training
 
@@ -157,6 +158,9 @@ def test_config_rejects_an_unknown_precision() -> None:
         TrainConfig(precision="fp8")
     with pytest.raises(RelnetError, match="device must be one of auto, cpu, cuda, got 'gpu'"):
         TrainConfig(device="gpu")
+    for config in (TrainConfig, NerConfig, PretrainConfig):
+        with pytest.raises(RelnetError, match=r"threads must be ≥ 0 \(0 = every core\), got -2"):
+            config(threads=-2)
 
 
 def test_config_file_paths_are_relative_to_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
