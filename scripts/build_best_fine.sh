@@ -21,11 +21,9 @@ N=${3:-53960}
 CP=$DATA/chemprot/original
 GATE_CONFIG=${GATE_CONFIG:-configs/cpr.json}
 gate=$RUNS/gate-$(basename "$GATE_CONFIG" .json)
-[ -f "$gate/summary.json" ] ||  # first: with JOBS > 1 it trains beside the members, on one of the JOBS
+[ -f "$gate/summary.json" ] ||  # first: with JOBS > 1 it trains beside the members
   job "$gate.log" relnet train --config "$GATE_CONFIG" --train "$CP/training" --dev "$CP/development" --precision auto \
     --seed 13 --output-dir "$gate" --resume "${threads[@]}"
-members_jobs=$(( JOBS > 1 ? JOBS - 1 : 1 ))
-THREADS=${threads[1]:-${THREADS:-}} JOBS=$members_jobs MEMBERS_ONLY=1 \
-  scripts/build_student.sh "$RUNS" "$DATA" configs/fine-drugprot.json
+MEMBERS_ONLY=1 scripts/build_student.sh "$RUNS" "$DATA" configs/fine-drugprot.json  # its members share the JOBS
 wait_jobs
 SEEDS=${SEEDS:-13 14 15} scripts/build_self_training.sh "$RUNS" "$DATA" "$N" "$gate/best" lexicon configs/fine-drugprot.json

@@ -3,11 +3,13 @@ so a typo must fail here rather than after the first step."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,7 +36,7 @@ def test_script_parses_and_documents_its_usage(script: Path) -> None:
 # argument or a path that does not exist fails as the real command would, before hours of work), logs it, and writes
 # the outputs the scripts test for, so the next step runs and a second run can skip what is done.
 FAKE_RELNET = """#!{python}
-import json, os, sys
+import json, os, sys, time
 from pathlib import Path
 
 import typer.main
@@ -56,6 +58,12 @@ try:
     params = cmd.make_context(name, rest, parent=ctx).params
 except Exception as e:
     sys.exit(f"fake relnet: {{' '.join(args)}}: {{type(e).__name__}}: {{e}}")
+slow = os.environ.get("FAKE_RELNET_SLOW")  # a training that takes a minute
+if name in ("train", "train-ner", "pretrain") and (os.environ.get("FAKE_RELNET_SECONDS") or slow):
+    start = time.time()
+    time.sleep(60 if slow and slow in " ".join(args) else float(os.environ.get("FAKE_RELNET_SECONDS", 0)))
+    with open(Path(os.environ["FAKE_RELNET_LOG"]).with_name("spans.jsonl"), "a") as spans:
+        spans.write(json.dumps([start, time.time()]) + "\\n")
 out = params.get("output_dir") or params.get("output") or params.get("out")
 if out is not None:
     out = Path(out)
@@ -134,6 +142,33 @@ def test_jobs_run_the_same_calls_side_by_side_with_a_share_of_the_cores(script: 
     shared = [c for c in many if "--threads" in c]  # a training that runs alone (a teacher) keeps every core
     assert all(c[c.index("--threads") + 1] == str(max(1, cores // 3)) for c in shared), shared
     assert shared or script == "build_warm_encoder.sh"  # pretraining is one run after another
+
+
+def test_jobs_of_a_recipe_and_the_recipe_it_calls_share_the_slots(tmp_path: Path) -> None:
+    # build_best_fine.sh queues its gate, then build_student.sh (another process) its three members, then
+    # build_self_training.sh its three students: two at a time in all, never more
+    (tmp_path / "tmp").mkdir()
+    env = {"JOBS": "2", "FAKE_RELNET_SECONDS": "0.5", "TMPDIR": str(tmp_path / "tmp")}
+    calls = _dry_run("build_best_fine.sh", ["500"], tmp_path, env=env)
+    spans = [json.loads(line) for line in (tmp_path / "spans.jsonl").read_text().splitlines()]
+    assert len(spans) == len([c for c in calls if c[0] == "train"]) == 7
+    events = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    assert max(itertools.accumulate(step for _, step in events)) == 2
+    assert not list((tmp_path / "tmp").iterdir())  # the slots are cleared away
+
+
+def test_a_recipe_that_stops_stops_its_unfinished_jobs(tmp_path: Path) -> None:
+    # the gate is queued first and takes a minute; a member fails, build_student.sh stops, and so does
+    # build_best_fine.sh: its gate must not train on as an orphan
+    env = {"JOBS": "2", "FAKE_RELNET_SLOW": "gate-cpr", "FAKE_RELNET_FAIL": "fine-drugprot-s13"}
+    t0 = time.time()
+    done, calls = _run_recipe("build_best_fine.sh", ["500"], tmp_path, env)
+    assert done.returncode == 1 and time.time() - t0 < 45, done.stdout + done.stderr
+    assert "stopping 1 unfinished job(s)" in done.stderr
+    assert any("gate-cpr" in " ".join(c) for c in calls)  # it had started
+    time.sleep(0.5)
+    alive = subprocess.run(["pgrep", "-f", f"{tmp_path}/runs/gate-cpr"], capture_output=True, text=True).stdout
+    assert alive == "", alive
 
 
 def test_a_failed_job_fails_the_recipe_after_the_others_naming_its_log(tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
 # Sourced by the recipe scripts: independent trainings (seeds, members, a gate) side by side.
 #   JOBS=N   at most N at once (default 1: one after another in the foreground, as before). Each runs in the
 #            background with its output in a log file next to its run folder, and gets --threads (the cores this
-#            process may use / N; THREADS=T overrides): on a GPU, or a CPU with many cores, N trainings finish
-#            sooner than N in a row (docs/results.md §17 measures it on 2 cores).
+#            process may use / N; THREADS=T overrides). The N slots are lock files that a recipe shares with the
+#            recipes it calls (build_best_fine.sh → build_student.sh), so a nested script's jobs queue for the same
+#            N. On a GPU, or a CPU with many cores, N trainings finish sooner than N in a row (docs/results.md §17).
 # job LOG COMMAND…   runs COMMAND (appending "${threads[@]}" is the caller's choice)
-# wait_jobs          waits for every job; fails naming the logs of those that failed
+# wait_jobs          waits for this script's jobs; fails naming the logs of those that failed
 JOBS=${JOBS:-1}
 if ! [[ $JOBS =~ ^[1-9][0-9]*$ ]]; then echo "error: JOBS must be a positive integer, got '$JOBS'" >&2; exit 2; fi
 threads=()
@@ -12,16 +13,44 @@ if [ "$JOBS" -gt 1 ] || [ -n "${THREADS:-}" ]; then
   cores=$(nproc)
   threads=(--threads "${THREADS:-$(( cores / JOBS > 0 ? cores / JOBS : 1 ))}")
 fi
-_job_pids=() _job_logs=()
+_job_pids=() _job_logs=() _own_slots=
+if [ "$JOBS" -gt 1 ] && [ -z "${JOBS_SLOTS:-}" ]; then  # the outermost recipe owns the slots
+  JOBS_SLOTS=$(mktemp -d) _own_slots=1
+  export JOBS JOBS_SLOTS
+fi
+_jobs_exit() {  # a recipe that stops (an error, Ctrl-C) stops its unfinished jobs too: no training left orphaned
+  local pid left
+  left=$(jobs -rp)
+  if [ -n "$left" ]; then
+    echo "=== stopping $(wc -w <<< "$left") unfinished job(s)" >&2
+    for pid in $left; do pkill -TERM -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
+  fi
+  if [ -n "$_own_slots" ]; then rm -rf "$JOBS_SLOTS"; fi
+}
+[ "$JOBS" -le 1 ] || trap _jobs_exit EXIT
+_in_slot() {  # run "$@" once one of the JOBS slots is free; the lock goes when this background shell exits
+  local i fd
+  while :; do
+    for ((i = 1; i <= JOBS; i++)); do
+      exec {fd}> "$JOBS_SLOTS/$i"
+      if flock -n "$fd"; then
+        echo "=== $(date -u +%H:%M:%S) slot $i of $JOBS: $*"
+        "$@"
+        return
+      fi
+      exec {fd}>&-
+    done
+    sleep 1
+  done
+}
 job() {
   local log=$1
   shift
   if [ "$JOBS" -le 1 ]; then "$@"; return; fi
-  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done  # statuses are collected by wait_jobs
   mkdir -p "$(dirname "$log")"
-  "$@" > "$log" 2>&1 &
+  _in_slot "$@" > "$log" 2>&1 &
   _job_pids+=("$!") _job_logs+=("$log")
-  echo "=== started in the background (job ${#_job_pids[@]}, pid $!): output in $log"
+  echo "=== queued for one of $JOBS slots (pid $!): output in $log"
 }
 wait_jobs() {
   local i failed=()
