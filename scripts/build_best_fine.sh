@@ -2,16 +2,17 @@
 # relnet's best `fine` single model as measured on the ChemProt development split (docs/results.md §14), one command:
 # 0.842 ± 0.004 micro-F1 over three seeds (members 0.827 ± 0.007; their ensemble, the teacher, 0.842). Resumable:
 # every step is skipped once its output exists.
-#   1. members: configs/fine-drugprot.json, seeds 13/14/15, and their ensemble = the teacher  (~15 min a member)
-#   2. the gate, which says whether a pair is related at all: GATE_CONFIG (configs/cpr.json, ChemProt only,
+#   1. the gate, which says whether a pair is related at all: GATE_CONFIG (configs/cpr.json, ChemProt only,
 #      2 epochs, seed 13: dev 0.64)                                                           (~15 min)
+#   2. members: configs/fine-drugprot.json, seeds 13/14/15, and their ensemble = the teacher  (~15 min a member)
 #   3. scripts/build_self_training.sh: lexicon mentions in the first N unlabeled documents that no gold split holds
 #      (default all 53,960), the gate and the teacher's confident labels (p >= 0.9), then one student per seed of
 #      SEEDS (default "13 14 15") on gold + those pairs, distilled from the teacher     (~25 min + ~18 min a seed)
 # Times for 2 cores with AVX-512 BF16 (bf16 training); about 6x longer on a CPU without (fp32). REGISTER=NAME
 # registers the first seed's student for `relnet serve` / `relnet mine`. GATE_CONFIG=configs/cpr-drugprot.json
 # trains the stronger gate (dev 0.70; ~55 min), not measured with this recipe. JOBS=4 trains the gate and the three
-# members side by side, then the three students (scripts/lib/jobs.bash; on a GPU, the whole recipe in ~15 min).
+# members side by side, then the three students (scripts/lib/jobs.bash; on one GPU, an estimate from docs §15's
+# times: ~20 min in all, not yet measured).
 # Usage: scripts/build_best_fine.sh [RUNS_DIR] [DATA_DIR] [N]   — models go outside the repository.
 set -euo pipefail
 source "$(dirname "$0")/lib/jobs.bash"

@@ -142,6 +142,12 @@ def test_jobs_run_the_same_calls_side_by_side_with_a_share_of_the_cores(script: 
     shared = [c for c in many if "--threads" in c]  # a training that runs alone (a teacher) keeps every core
     assert all(c[c.index("--threads") + 1] == str(max(1, cores // 3)) for c in shared), shared
     assert shared or script == "build_warm_encoder.sh"  # pretraining is one run after another
+    for call in shared:  # each ran as a job: in its slot, its output in a log next to its run folder
+        out = call[call.index("--output-dir") + 1]
+        if script == "build_best_cpr.sh" and "cpr-realistic" in out:
+            continue  # steps 2-4 run in the foreground, beside step 1's job, on their share of the cores
+        log = Path(out + ".log")
+        assert re.search(r"^=== \d\d:\d\d:\d\d slot [1-3] of 3: relnet ", log.read_text(), re.M), log
 
 
 def test_jobs_of_a_recipe_and_the_recipe_it_calls_share_the_slots(tmp_path: Path) -> None:

@@ -8,9 +8,13 @@
 # wait_jobs          waits for this script's jobs; fails naming the logs of those that failed
 JOBS=${JOBS:-1}
 if ! [[ $JOBS =~ ^[1-9][0-9]*$ ]]; then echo "error: JOBS must be a positive integer, got '$JOBS'" >&2; exit 2; fi
+if [ "$JOBS" -gt 1 ] && ! command -v flock > /dev/null; then
+  echo "error: JOBS=$JOBS needs flock (util-linux) to share the slots; install it or run with JOBS=1" >&2
+  exit 2
+fi
 threads=()
 if [ "$JOBS" -gt 1 ] || [ -n "${THREADS:-}" ]; then
-  cores=$(nproc)
+  cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)  # the cores this process may use, not OpenMP's setting
   threads=(--threads "${THREADS:-$(( cores / JOBS > 0 ? cores / JOBS : 1 ))}")
 fi
 _job_pids=() _job_logs=() _own_slots=
@@ -28,17 +32,19 @@ _jobs_exit() {  # a recipe that stops (an error, Ctrl-C) stops its unfinished jo
   if [ -n "$_own_slots" ]; then rm -rf "$JOBS_SLOTS"; fi
 }
 [ "$JOBS" -le 1 ] || trap _jobs_exit EXIT
-_in_slot() {  # run "$@" once one of the JOBS slots is free; the lock goes when this background shell exits
-  local i fd
+_in_slot() {  # become "$@" once one of the JOBS slots is free: the command holds the lock while it runs
+  local i fd rc
   while :; do
     for ((i = 1; i <= JOBS; i++)); do
       exec {fd}> "$JOBS_SLOTS/$i"
-      if flock -n "$fd"; then
+      rc=0
+      flock -n "$fd" || rc=$?
+      if [ $rc -eq 0 ]; then
         echo "=== $(date -u +%H:%M:%S) slot $i of $JOBS: $*"
-        "$@"
-        return
+        exec "$@"
       fi
       exec {fd}>&-
+      if [ $rc -ne 1 ]; then echo "error: flock failed on $JOBS_SLOTS/$i (status $rc)" >&2; return 2; fi
     done
     sleep 1
   done
@@ -48,13 +54,16 @@ job() {
   shift
   if [ "$JOBS" -le 1 ]; then "$@"; return; fi
   mkdir -p "$(dirname "$log")"
-  _in_slot "$@" > "$log" 2>&1 &
+  _in_slot "$@" >> "$log" 2>&1 &  # appended: a rerun keeps the log of a failed try
   _job_pids+=("$!") _job_logs+=("$log")
   echo "=== queued for one of $JOBS slots (pid $!): output in $log"
 }
 wait_jobs() {
   local i failed=()
-  for i in "${!_job_pids[@]}"; do wait "${_job_pids[$i]}" || failed+=("${_job_logs[$i]}"); done
+  for i in "${!_job_pids[@]}"; do
+    if wait "${_job_pids[$i]}"; then echo "=== $(date -u +%H:%M:%S) finished: ${_job_logs[$i]}"
+    else failed+=("${_job_logs[$i]}"); fi
+  done
   _job_pids=() _job_logs=()
   if [ ${#failed[@]} -gt 0 ]; then echo "error: ${#failed[@]} job(s) failed; see ${failed[*]}" >&2; return 1; fi
 }
