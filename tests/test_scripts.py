@@ -150,6 +150,13 @@ def test_jobs_run_the_same_calls_side_by_side_with_a_share_of_the_cores(script: 
         assert re.search(r"^=== \d\d:\d\d:\d\d slot [1-3] of 3: relnet ", log.read_text(), re.M), log
 
 
+def test_experiments_train_side_by_side_with_jobs(tmp_path: Path) -> None:
+    calls = _dry_run("experiments.sh", [], tmp_path, env={"JOBS": "2"})
+    trains = [c for c in calls if c[0] == "train"]
+    assert len(trains) == 5 and all("--threads" in c for c in trains)
+    assert all((tmp_path / "runs" / f"{name}.log").is_file() for name in ("coarse5-baseline", "cpr-punct"))
+
+
 def test_jobs_of_a_recipe_and_the_recipe_it_calls_share_the_slots(tmp_path: Path) -> None:
     # build_best_fine.sh queues its gate, then build_student.sh (another process) its three members, then
     # build_self_training.sh its three students: two at a time in all, never more
