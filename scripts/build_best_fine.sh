@@ -8,7 +8,7 @@
 #   3. scripts/build_self_training.sh: lexicon mentions in the first N unlabeled documents that no gold split holds
 #      (default all 53,960), the gate and the teacher's confident labels (p >= 0.9), then one student per seed of
 #      SEEDS (default "13 14 15") on gold + those pairs, distilled from the teacher     (~25 min + ~18 min a seed)
-# Times for 2 cores with AVX-512 BF16 (bf16 training); about 6x longer on a CPU without (fp32). REGISTER=NAME
+# Times for 2 cores with AVX-512 BF16 (bf16 training); ~3.5x longer on one without (fp32; docs §11). REGISTER=NAME
 # registers the first seed's student for `relnet serve` / `relnet mine`. GATE_CONFIG=configs/cpr-drugprot.json
 # trains the stronger gate (dev 0.70; ~55 min), not measured with this recipe. JOBS=4 trains the gate and the three
 # members side by side, then the three students (scripts/lib/jobs.bash; on one GPU, an estimate from docs §15's
