@@ -24,14 +24,13 @@ from torch.nn import functional as F
 from transformers import AutoModelForMaskedLM, AutoTokenizer
 
 from relnet.errors import RelnetError
-from relnet.model.backends import resolve_device, resolve_precision
+from relnet.model.backends import resolve_precision
 from relnet.model.encoder import resolve_encoder
-from relnet.paths import claim_output_dir
 from relnet.pretraining.config import PretrainConfig
 from relnet.pretraining.data import build_blocks
 from relnet.pretraining.masking import IGNORE, MaskingVocab, mask_tokens
 from relnet.progress import progress
-from relnet.training.core import Stepper, optimizer_and_schedule
+from relnet.training.core import Stepper, open_run, optimizer_and_schedule
 
 log = logging.getLogger("relnet")
 
@@ -95,16 +94,11 @@ def _save_checkpoint(out: Path, model, tokenizer, optimizer, scheduler, state: d
 def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = False, stop_at: int = 0) -> dict:
     """Run (or continue) MLM pretraining; returns a summary. ``stop_at`` ends early at that step with a
     checkpoint (a planned interruption; ``resume=True`` later continues to the end)."""
-    out = Path(config.output_dir)
-    claim_output_dir(out, resume, overwrite)
-    device = resolve_device(config.device)  # before any work: `--device cuda` without a GPU fails at once
+    device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite)
     if overwrite and not resume:  # only this run's own artefacts: never a whole folder the user pointed at
         for name in (CHECKPOINT, CHECKPOINT + ".tmp", FINAL):
             shutil.rmtree(out / name, ignore_errors=True)
         (out / BLOCKS).unlink(missing_ok=True)
-    out.mkdir(parents=True, exist_ok=True)
-    if config.threads:
-        torch.set_num_threads(config.threads)
     ckpt = out / CHECKPOINT
     resuming = resume and (ckpt / STATE).is_file()
 

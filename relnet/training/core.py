@@ -26,7 +26,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from relnet.model.backends import autocast
+from relnet.model.backends import autocast, resolve_device
+from relnet.paths import claim_output_dir
 from relnet.progress import progress
 
 log = logging.getLogger("relnet")
@@ -34,6 +35,21 @@ log = logging.getLogger("relnet")
 NO_DECAY = ("bias", "LayerNorm.weight", "layer_norm.weight")
 PHASES = ("collate", "forward", "backward", "optimizer")
 BEST, LAST, STATE = "best", "last", "trainer_state.pt"
+
+
+def open_run(
+    output_dir: str | Path, device: str, threads: int, resume: bool, overwrite: bool
+) -> tuple[torch.device, Path]:
+    """What every trainer does first: pick the device (`--device cuda` without a GPU fails before any
+    work), claim the run folder (`claim_output_dir`), create it, and set the intra-op threads (0: PyTorch's
+    default)."""
+    dev = resolve_device(device)
+    out = Path(output_dir)
+    claim_output_dir(out, resume, overwrite)
+    out.mkdir(parents=True, exist_ok=True)
+    if threads:
+        torch.set_num_threads(threads)
+    return dev, out
 
 
 def set_seed(seed: int) -> None:

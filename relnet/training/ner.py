@@ -12,19 +12,16 @@ import logging
 import math
 import random
 from dataclasses import asdict
-from pathlib import Path
 
-import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from relnet.corpus import read_documents
 from relnet.evaluation.spans import format_span_breakdown, format_span_table
 from relnet.mentions.ner_model import TagSpace, TransformerTagger, collate, encode_document
-from relnet.model.backends import resolve_device, resolve_precision, to_device
+from relnet.model.backends import resolve_precision, to_device
 from relnet.model.encoder import resolve_encoder
-from relnet.paths import claim_output_dir
 from relnet.training.config import NerConfig
-from relnet.training.core import Fit, Stepper, fit, optimizer_and_schedule, set_seed
+from relnet.training.core import Fit, Stepper, fit, open_run, optimizer_and_schedule, set_seed
 from relnet.training.data import leak_free
 from relnet.workflows.ner import evaluate_tagger
 
@@ -32,12 +29,7 @@ log = logging.getLogger("relnet")
 
 
 def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) -> dict:
-    device = resolve_device(config.device)  # before any work: `--device cuda` without a GPU fails at once
-    out = Path(config.output_dir)
-    claim_output_dir(out, resume, overwrite)
-    out.mkdir(parents=True, exist_ok=True)
-    if config.threads:
-        torch.set_num_threads(config.threads)
+    device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite)
     set_seed(config.seed)
     rng = random.Random(config.seed)
     precision = resolve_precision(config.precision, device=device)

@@ -11,9 +11,6 @@ import logging
 import random
 import time
 from collections import Counter
-from pathlib import Path
-
-import torch
 
 from relnet.errors import RelnetError
 from relnet.evaluation.metrics import score
@@ -23,12 +20,11 @@ from relnet.evaluation.report import write_report
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.examples.sampling import class_weights, oversample, parse_factors, subsample_negatives
-from relnet.model.backends import resolve_device
 from relnet.model.classifier import RelationClassifier
 from relnet.model.encoder import PairEncoder
-from relnet.paths import claim_output_dir
 from relnet.training.calibrate import fit_negative_offset, holdout_documents
 from relnet.training.config import TrainConfig
+from relnet.training.core import open_run
 from relnet.training.data import leak_free
 from relnet.training.distill import teacher_documents, teacher_targets
 from relnet.training.loop import BEST, LAST, set_seed, train
@@ -37,12 +33,7 @@ log = logging.getLogger("relnet")
 
 
 def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = False) -> dict:
-    device = resolve_device(config.device)  # before any work: `--device cuda` without a GPU fails at once
-    out = Path(config.output_dir)
-    claim_output_dir(out, resume, overwrite)
-    out.mkdir(parents=True, exist_ok=True)
-    if config.threads:
-        torch.set_num_threads(config.threads)
+    device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite)
     set_seed(config.seed)
     scheme = get_scheme(config.scheme)
 
