@@ -56,6 +56,7 @@ def read_relations(
     path: Path, mentions: dict[str, dict[str, Mention]], skipped: SkipCounter
 ) -> dict[str, list[Relation]]:
     out: dict[str, list[Relation]] = {}
+    seen: set[Relation] = set()
     for lineno, cols in read_rows(path, 6):
         pmid, group, evaluated, rtype, a1, a2 = cols
         if pmid not in mentions:
@@ -66,12 +67,19 @@ def read_relations(
             raise InputError(path, lineno, f"unknown CPR group {group!r}")
         if rtype not in TYPE_TO_GROUP:
             raise InputError(path, lineno, f"unknown relation type {rtype!r}")
+        if TYPE_TO_GROUP[rtype] != group:
+            raise InputError(path, lineno, f"relation type {rtype} is in group {TYPE_TO_GROUP[rtype]}, not {group}")
         flag = evaluated.strip()
         if flag not in ("Y", "N"):
             raise InputError(path, lineno, f"evaluated flag must be 'Y' or 'N', found {evaluated!r}")
         arg1, arg2 = parse_arg(a1, "Arg1", path, lineno), parse_arg(a2, "Arg2", path, lineno)
         check_pair(pmid, arg1, arg2, mentions[pmid], path, lineno)
-        out.setdefault(pmid, []).append(Relation(pmid, arg1, arg2, rtype, group, flag == "Y"))
+        relation = Relation(pmid, arg1, arg2, rtype, group, flag == "Y")
+        if relation in seen:  # one relation, not two (the official scorer collapses repeated gold lines too)
+            skipped.skip("repeated relation lines (the first kept)", f"{path}:{lineno}")
+            continue
+        seen.add(relation)
+        out.setdefault(pmid, []).append(relation)
     return out
 
 

@@ -47,6 +47,7 @@ def read_drugprot(folder: str | Path, exclude_ids: set[str] | frozenset[str] = f
     mentions = read_entities(entities, docs, skipped)
     index: dict[str, dict[str, Mention]] = {pmid: {m.id: m for m in mentions.get(pmid, [])} for pmid in docs}
     rels: dict[str, list[Relation]] = {}
+    seen: set[Relation] = set()
     if relations_path is not None:
         for lineno, (pmid, rtype, a1, a2) in read_rows(relations_path, 4):
             if pmid not in index:
@@ -57,7 +58,12 @@ def read_drugprot(folder: str | Path, exclude_ids: set[str] | frozenset[str] = f
             arg1 = parse_arg(a1, "Arg1", relations_path, lineno)
             arg2 = parse_arg(a2, "Arg2", relations_path, lineno)
             check_pair(pmid, arg1, arg2, index[pmid], relations_path, lineno)
-            rels.setdefault(pmid, []).append(Relation(pmid, arg1, arg2, rtype, TYPE_TO_GROUP[rtype], True))
+            relation = Relation(pmid, arg1, arg2, rtype, TYPE_TO_GROUP[rtype], True)
+            if relation in seen:  # one relation, not two
+                skipped.skip("repeated relation lines (the first kept)", f"{relations_path}:{lineno}")
+                continue
+            seen.add(relation)
+            rels.setdefault(pmid, []).append(relation)
     skipped.report()
     return [d.with_annotations(sorted_mentions(mentions.get(k, [])), tuple(rels.get(k, []))) for k, d in docs.items()]
 

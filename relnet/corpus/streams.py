@@ -11,6 +11,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,14 +94,37 @@ def open_text(source: Source, newline: str | None = None) -> Iterator[IO[str]]:
 
 
 def numbered_lines(source: Source, name: str, newline: str | None = None) -> Iterator[tuple[int, str]]:
-    """``(line number, line)`` of a text source, read lazily; a read error becomes an `InputError` at its line."""
+    """``(line number, line)`` of a UTF-8 text source, read lazily; a read error becomes an `InputError` at its
+    line. Lines end at LF, CRLF or CR; ``newline`` as for `open` (``None``: each ending becomes LF; ``""``: kept).
+    A byte-order mark before the first line is dropped (editors on Windows write one).
+
+    Bytes are decoded a line at a time, not in the read-ahead blocks of a text stream, so a byte that is not UTF-8
+    is reported at its own line, not at the first line of its block.
+    """
+    if isinstance(source, io.TextIOBase):  # already text: its own decoder, its own line splitting
+        lineno = 0
+        try:
+            for lineno, line in enumerate(source, start=1):
+                yield lineno, line
+        except READ_ERRORS as err:
+            raise read_error(name, err, line=lineno + 1) from None
+        return
     lineno = 0
     try:
-        with open_text(source, newline) as f:
-            for lineno, line in enumerate(f, start=1):
-                yield lineno, line
+        with open_binary(source) as stream:
+            for raw in stream:
+                text = raw.decode("utf-8") if lineno else raw.decode("utf-8").removeprefix("\ufeff")
+                for line in _LINES.findall(text) if "\r" in text else (text,):
+                    lineno += 1
+                    if newline is None and "\r" in line:  # only at its end
+                        line = line.removesuffix("\n").removesuffix("\r") + "\n"
+                    yield lineno, line
     except READ_ERRORS as err:
         raise read_error(name, err, line=lineno + 1) from None
+
+
+#: The lines of a text with CR (old Mac) or CRLF endings: binary lines end at LF only.
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 def _decompressed(raw: IO[bytes]) -> IO[bytes]:

@@ -33,7 +33,7 @@ def _corrupt(folder: Path, kind: str, old: str, new: str) -> Path:
     path = next(folder.glob(f"*{kind}*.tsv"))
     text = path.read_text()
     assert old in text
-    path.write_text(text.replace(old, new, 1))
+    path.write_bytes(text.replace(old, new, 1).encode("utf-8", "surrogateescape"))  # \udcff: the byte 0xff
     return path
 
 
@@ -49,6 +49,8 @@ def _corrupt(folder: Path, kind: str, old: str, new: str) -> Path:
         ("relations", "CPR:4\tY \tINHIBITOR\tArg1:T1", "CPR:42\tY \tINHIBITOR\tArg1:T1", "unknown CPR group"),
         ("relations", "INHIBITOR\tArg1:T1", "BLOCKER\tArg1:T1", "unknown relation type"),
         ("relations", "Arg1:T1\tArg2:T2", "Arg1:T2\tArg2:T1", "not chemical→gene"),
+        ("relations", "CPR:4\tY \tINHIBITOR", "CPR:3\tY \tINHIBITOR", "INHIBITOR is in group CPR:4, not CPR:3"),
+        ("abstracts", "1001\tAspirin", "1001\tAsp\udcffrin", "not UTF-8"),
     ],
 )
 def test_chemprot_bad_input_names_file_and_line(split_dir: Path, kind: str, old: str, new: str, message: str) -> None:
@@ -90,3 +92,20 @@ def test_a_folder_given_for_a_gold_file_is_named_as_a_folder(tmp_path: Path) -> 
         read_gold_standard(tmp_path)
     with pytest.raises(InputError, match="gone.tsv: file not found"):
         read_gold_standard(tmp_path / "gone.tsv")
+
+
+def test_chemprot_repeated_relation_lines_count_once(split_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = next(split_dir.glob("*relations*"))
+    first = path.read_text().splitlines(keepends=True)[0]
+    path.write_text(path.read_text() + first)
+    with caplog.at_level(logging.WARNING):
+        docs = read_chemprot(split_dir)
+    assert len(docs[0].relations) == 5  # as without the repeat
+    assert f"skipped 1 repeated relation lines (the first kept) (first at {path}:" in caplog.text
+
+
+def test_chemprot_reads_a_byte_order_mark(split_dir: Path) -> None:
+    before = read_chemprot(split_dir)
+    for path in split_dir.glob("*.tsv"):  # as an editor on Windows saves them
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert read_chemprot(split_dir) == before

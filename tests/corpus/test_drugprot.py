@@ -31,6 +31,16 @@ def test_drugprot_maps_types_to_groups_and_counts_skips(tmp_path: Path, caplog: 
     assert "skipped 1 entities" in caplog.text and "skipped 1 relations" in caplog.text
 
 
+def test_drugprot_repeated_relation_lines_count_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = write_drugprot(tmp_path / "dp")
+    rel = folder / "drugprot_training_relations.tsv"
+    rel.write_text("1\tINHIBITOR\tArg1:T1\tArg2:T2\n1\tINHIBITOR\tArg1:T1\tArg2:T2\n1\tSUBSTRATE\tArg1:T1\tArg2:T2\n")
+    with caplog.at_level(logging.WARNING):
+        docs = read_drugprot(folder)
+    assert [r.label for r in docs[0].relations] == ["INHIBITOR", "SUBSTRATE"]  # a pair may have two types
+    assert f"skipped 1 repeated relation lines (the first kept) (first at {rel}:2)" in caplog.text
+
+
 def test_drugprot_leak_filter_drops_evaluation_documents(tmp_path: Path) -> None:
     folder = write_drugprot(tmp_path / "dp")
     assert read_drugprot(folder, exclude_ids={"1"}) == []

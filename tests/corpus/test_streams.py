@@ -92,3 +92,22 @@ def test_streams_helpers(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not UTF-8") as err:
         list(numbered_lines(tmp_path / "bad.txt", "bad.txt"))
     assert err.value.line == 1
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_numbered_lines_names_the_line_of_a_bad_byte_past_the_first_block(tmp_path: Path, compress: bool) -> None:
+    data = b"fine line\n" * 899 + b"caf\xe9\n" + b"after\n"  # ~9 kB: past a text stream's first decoded block
+    path = tmp_path / "big.txt"
+    path.write_bytes(gzip.compress(data) if compress else data)
+    with pytest.raises(InputError, match="not UTF-8") as err:
+        list(numbered_lines(path, "big.txt"))
+    assert err.value.line == 900
+
+
+def test_numbered_lines_endings_and_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(b"\xef\xbb\xbfa\r\nb\rc\nd")
+    assert list(numbered_lines(path, "m")) == [(1, "a\n"), (2, "b\n"), (3, "c\n"), (4, "d")]
+    assert list(numbered_lines(path, "m", newline="")) == [(1, "a\r\n"), (2, "b\r"), (3, "c\n"), (4, "d")]
+    with io.StringIO("x\ny") as text:  # a text stream is read as it is
+        assert list(numbered_lines(text, "s")) == [(1, "x\n"), (2, "y")]
