@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from relnet.corpus.pair_typing import UNTYPED, GoldTypes, PairTyper, default_training_split, load_lexicon
+from relnet.corpus.streams import numbered_lines
 from relnet.data import CHEMICAL, GENE, Example, Span
 from relnet.errors import InputError, log
 
@@ -61,34 +62,42 @@ def read_scibert(path: str | Path, typer: PairTyper | None = None) -> tuple[list
         raise InputError(path, None, "file not found")
     typer = typer if typer is not None else default_typer(path)
     out, counts = [], Counter()
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-                text, label = rec["text"], rec["label"]
-            except (json.JSONDecodeError, KeyError, TypeError) as err:
-                raise InputError(path, lineno, f"not a {{text, label}} JSON object: {err}") from None
-            parsed = parse_marked(text)
-            if parsed is None:
-                raise InputError(path, lineno, "expected one << … >> and one [[ … ]] mention")
-            plain, first, second = parsed
-            first_is_chemical, strategy = typer.first_is_chemical(plain, first, second)
-            doc_id = f"{path.stem}:{lineno}"
-            if first_is_chemical is None:
-                counts[UNTYPED] += 1
-                out.append(Example(doc_id, plain, first, second, label, UNTYPED, UNTYPED))
-                continue
-            counts[strategy] += 1
-            head, tail = (first, second) if first_is_chemical else (second, first)
-            out.append(Example(doc_id, plain, head, tail, label, CHEMICAL, GENE, meta={"typed_by": strategy}))
+    for lineno, line in numbered_lines(path, str(path)):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            text, label = rec["text"], rec["label"]
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise InputError(path, lineno, f"not a {{text, label}} JSON object: {err}") from None
+        if not (isinstance(text, str) and isinstance(label, str) and label):
+            raise InputError(path, lineno, f"text and label must be strings, found {text!r:.40}, {label!r}")
+        parsed = parse_marked(text)
+        if parsed is None:
+            raise InputError(path, lineno, "expected one << … >> and one [[ … ]] mention")
+        plain, first, second = parsed
+        first_is_chemical, strategy = typer.first_is_chemical(plain, first, second)
+        doc_id = f"{path.stem}:{lineno}"  # `example_line` reads the line back from it
+        if first_is_chemical is None:
+            counts[UNTYPED] += 1
+            out.append(Example(doc_id, plain, first, second, label, UNTYPED, UNTYPED))
+            continue
+        counts[strategy] += 1
+        head, tail = (first, second) if first_is_chemical else (second, first)
+        out.append(Example(doc_id, plain, head, tail, label, CHEMICAL, GENE, meta={"typed_by": strategy}))
+    if not out:
+        raise InputError(path, None, "holds no examples (one {text, label} JSON object per line expected)")
     if counts[UNTYPED]:
         log.warning(
             "%s: %d of %d pairs left untyped (ENTITY markers): no strategy could tell which mention is the chemical",
             path, counts[UNTYPED], len(out),
         )  # fmt: skip
     return out, counts
+
+
+def example_line(example: Example) -> int:
+    """The line of its SciBERT jsonl that ``example`` was read from."""
+    return int(example.doc_id.rsplit(":", 1)[1])
 
 
 def read_scibert_jsonl(path: str | Path, typer: PairTyper | None = None) -> list[Example]:

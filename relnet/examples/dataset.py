@@ -6,7 +6,7 @@ from pathlib import Path
 
 from relnet.corpus import read_documents
 from relnet.corpus.jsonl import DOCUMENTS_JSONL
-from relnet.corpus.scibert import read_scibert_jsonl
+from relnet.corpus.scibert import example_line, read_scibert_jsonl
 from relnet.data import Document, Example
 from relnet.errors import InputError
 from relnet.examples.candidates import examples_from_documents
@@ -24,9 +24,9 @@ def load_examples(
     path = Path(path)
     if path.suffix == ".jsonl" and path.name != DOCUMENTS_JSONL:  # SciBERT sentence-level examples
         examples = read_scibert_jsonl(path)
-        for i, e in enumerate(examples, start=1):
+        for e in examples:
             if e.label not in scheme.labels:
-                raise InputError(path, i, f"label {e.label!r} is not in scheme {scheme.name!r}")
+                raise InputError(path, example_line(e), f"label {e.label!r} is not in scheme {scheme.name!r}")
         return examples, []
     docs = read_documents(path, exclude_ids=exclude_ids)  # split folders and relnet Document JSONL
     return list(examples_from_documents(docs, scheme)), docs

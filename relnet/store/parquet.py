@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from relnet.data import Deletion, Document, Relation
-from relnet.errors import RelnetError
+from relnet.errors import InputError, RelnetError
 from relnet.relations.evidence import evidence_windows
 from relnet.store.sqlite import RelationStore, revision
 
@@ -131,25 +131,55 @@ def write_shard(
     return record
 
 
-def read_shard(folder: str | Path) -> Iterator[Item]:
-    """A shard's documents (with their mentions) and relations, and its deletions, in input order."""
+#: What a shard record must hold for its shard to be imported.
+RECORD_KEYS = ("model_id", "tagger_id", "documents")
+
+
+def read_record(folder: Path) -> dict[str, Any]:
+    """A shard's ``shard.json``; one that is not JSON or lacks `RECORD_KEYS` is an `InputError` naming it."""
+    path = folder / DONE
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(path, None, f"not a shard record ({err}); mine the shard again") from None
+    missing = [k for k in RECORD_KEYS if k not in record] if isinstance(record, dict) else list(RECORD_KEYS)
+    if missing:
+        raise InputError(path, None, f"not a shard record: no {', '.join(missing)}; mine the shard again")
+    return record
+
+
+def _table(folder: Path, name: str, columns: list[str]) -> dict[str, list]:
+    """``columns`` of one Parquet file of a shard; a missing, corrupt or wrongly shaped file is an `InputError`."""
     import pyarrow.parquet as pq
 
+    path = folder / f"{name}.parquet"
+    try:
+        return pq.read_table(path, columns=columns).to_pydict()
+    except (OSError, ValueError, KeyError) as err:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputError(path, None, f"cannot read this shard file ({err}); mine the shard again") from None
+
+
+def read_shard(folder: str | Path) -> Iterator[Item]:
+    """A shard's documents (with their mentions) and relations, and its deletions, in input order. Every file is
+    read and checked before the first item comes, so a damaged shard fails before any of it is imported."""
     folder = Path(folder)
     if not (folder / DONE).is_file():
         raise RelnetError(f"{folder}: not a complete shard (no {DONE})")
-    docs = pq.read_table(folder / "documents.parquet", columns=["seq", "document"]).to_pydict()
-    rels = pq.read_table(folder / "relations.parquet").to_pydict()
-    dels = pq.read_table(folder / "deletions.parquet").to_pydict()
+    docs = _table(folder, "documents", ["seq", "document"])
+    rels = _table(folder, "relations", ["doc_id", "arg1", "arg2", "label", "grp", "score"])
+    dels = _table(folder, "deletions", ["seq", "id"])
     by_doc: dict[str, list[Relation]] = {}
     for i, doc_id in enumerate(rels["doc_id"]):
         by_doc.setdefault(doc_id, []).append(
             Relation(doc_id, rels["arg1"][i], rels["arg2"][i], rels["label"][i], rels["grp"][i], score=rels["score"][i])
         )
-    items: list[tuple[int, Item]] = [
-        (seq, (doc := Document.from_json(json.loads(text)), by_doc.get(doc.id, [])))
-        for seq, text in zip(docs["seq"], docs["document"])
-    ]
+    items: list[tuple[int, Item]] = []
+    for row, (seq, text) in enumerate(zip(docs["seq"], docs["document"]), start=1):
+        try:
+            doc = Document.from_json(json.loads(text))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
+            raise InputError(folder / "documents.parquet", None, f"row {row}: not a document ({err!r})") from None
+        items.append((seq, (doc, by_doc.get(doc.id, []))))
     items += [(seq, Deletion(doc_id)) for seq, doc_id in zip(dels["seq"], dels["id"])]
     for _, item in sorted(items, key=lambda pair: pair[0]):
         yield item
@@ -189,7 +219,7 @@ def import_shards(
     summary = ImportSummary()
     with RelationStore(store_path) as store:
         already = store.imported_shards()
-        first = json.loads((shard_folder(out, names[0]) / DONE).read_text())
+        first = read_record(shard_folder(out, names[0]))
         store.start_run({"relations": first["model_id"], "tagger": first["tagger_id"]},
                         {"engine": "ray", "import": str(Path(out).resolve()), "shards": len(names)})  # fmt: skip
         bar = progress_bar(total=len(names), desc="import", unit="shard", disable=not progress)
@@ -207,7 +237,7 @@ def import_shards(
 def _import_shard(store: RelationStore, folder: Path, summary: ImportSummary, batch_docs: int) -> None:
     """One shard into ``store``: documents in batches (one transaction each), deletions where they were read, then
     the shard marked imported."""
-    record = json.loads((folder / DONE).read_text())
+    record = read_record(folder)
     model_id, tagger_id = record["model_id"], record["tagger_id"]
     for key, kind in (("model_id", "relations"), ("tagger_id", "tagger")):
         if record.get(f"{kind}_path"):

@@ -8,6 +8,8 @@ import pytest
 from relnet.corpus.blurb import read_blurb_tsv
 from relnet.corpus.scibert import read_scibert_jsonl
 from relnet.errors import InputError
+from relnet.examples.dataset import load_examples
+from relnet.examples.labels import get_scheme
 from tests.conftest import SHARED
 
 
@@ -21,12 +23,28 @@ def test_scibert_markers_become_spans(tmp_path: Path) -> None:
     assert (ex.head_kind, ex.tail_kind) == ("CHEMICAL", "GENE")
 
 
-@pytest.mark.parametrize("bad", ['{"text": "no markers", "label": "X"}', "not json", '{"label": "X"}'])
+@pytest.mark.parametrize(
+    "bad",
+    ['{"text": "no markers", "label": "X"}', "not json", '{"label": "X"}', '{"text": 5, "label": "X"}',
+     '{"text": "<< a >> [[ b ]]", "label": null}', b'{"text": "<< caf\xe9 >> [[ b ]]", "label": "X"}'],
+)  # fmt: skip
 def test_scibert_bad_line_names_line(tmp_path: Path, bad: str) -> None:
     path = tmp_path / "dev.jsonl"
-    path.write_text(json.dumps({"text": "<< a >> [[ b ]]", "label": "X"}) + "\n" + bad + "\n")
-    with pytest.raises(InputError, match=r"dev.jsonl:2"):
+    good = json.dumps({"text": "<< a >> [[ b ]]", "label": "X"}) + "\n"
+    path.write_bytes((good * 700).encode() + (bad if isinstance(bad, bytes) else bad.encode()) + b"\n")
+    with pytest.raises(InputError, match=r"dev.jsonl:701: "):
         read_scibert_jsonl(path)
+
+
+def test_scibert_empty_file_and_unknown_label_name_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "dev.jsonl"
+    path.write_text("\n")
+    with pytest.raises(InputError, match="dev.jsonl: holds no examples"):
+        read_scibert_jsonl(path)
+    line = json.dumps({"text": "<< EGFR >> is blocked by [[ gefitinib ]].", "label": "INHIBITOR"}) + "\n"
+    path.write_text("\n\n" + line + line.replace("INHIBITOR", "BOGUS"))
+    with pytest.raises(InputError, match="dev.jsonl:4: label 'BOGUS' is not in scheme 'fine'"):
+        load_examples(path, get_scheme("fine"))  # the file's line, not the example's number (2)
 
 
 def test_blurb_reads_crlf_rows(tmp_path: Path) -> None:
