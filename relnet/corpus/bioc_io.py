@@ -42,6 +42,7 @@ def read_bioc(path: Source, source: str = "bioc") -> Iterator[Document]:
 
 def _read_xml(path: Source, name: str, source: str) -> Iterator[Document]:
     skipped = SkipCounter(name)
+    seen: set[str] = set()
     n = 0
     last = [""]  # what was read last, for error messages
     for root, elem in iter_records(path, {"document"}, where=lambda: last[0], name=name):
@@ -51,7 +52,9 @@ def _read_xml(path: Source, name: str, source: str) -> Iterator[Document]:
             continue  # the collection's source, date, key and infons
         d = _bioc_document(elem, name)
         last[0] = f"document {d.id}"
-        yield _document(d, name, skipped, source)  # type: ignore[arg-type]
+        doc = _document(d, name, skipped, source, seen)  # type: ignore[arg-type]
+        if doc is not None:
+            yield doc
         n += 1
     skipped.report()
     if not n:
@@ -71,8 +74,10 @@ def _read_json(path: Source, name: str, source: str) -> Iterator[Document]:
     except Exception as err:  # the bioc package raises json/KeyError alike for bad files
         raise InputError(name, None, f"not a BioC JSON collection: {err}") from None
     skipped = SkipCounter(name)
+    seen: set[str] = set()
     for d in collection.documents:
-        yield _document(d, name, skipped, source)  # type: ignore[arg-type]
+        if (doc := _document(d, name, skipped, source, seen)) is not None:  # type: ignore[arg-type]
+            yield doc
     skipped.report()
     if not collection.documents:
         raise InputError(name, None, "the BioC collection holds no documents")
@@ -117,11 +122,18 @@ def _bioc_document(elem: ET.Element, name: str) -> Any:
     return doc
 
 
-def _document(d: Any, path: Path, skipped: SkipCounter, source: str) -> Document:
+def _document(d: Any, path: Path, skipped: SkipCounter, source: str, seen: set[str]) -> Document | None:
+    """One BioC document as a `Document`; ``None`` (counted in ``skipped``) for one without text or whose id came
+    before (the first kept). Offsets that do not fit the text are an `InputError`."""
+    doc_id = "" if d.id is None else str(d.id).strip()
+    if not doc_id:
+        raise InputError(path, None, f"a document without an id (after {len(seen)} documents)")
     text = ""
     title_end = 0
     annotations = list(d.annotations)
     for i, p in enumerate(d.passages):
+        if type(p.offset) is not int or p.offset < 0:  # JSON may give "12" or 5.5
+            raise InputError(path, None, f"document {d.id}: passage offset {p.offset!r} is not a number ≥ 0")
         if p.offset < len(text):
             raise InputError(path, None, f"document {d.id}: passage at offset {p.offset} overlaps the one before")
         text += " " * (p.offset - len(text)) + (p.text or "")
@@ -138,8 +150,13 @@ def _document(d: Any, path: Path, skipped: SkipCounter, source: str) -> Document
         if len(a.locations) != 1:
             skipped.skip("discontinuous annotations", f"document {d.id}")
             continue
-        start = a.locations[0].offset
-        end = start + a.locations[0].length
+        start, length = a.locations[0].offset, a.locations[0].length
+        if type(start) is not int or type(length) is not int:
+            raise InputError(path, None, f"document {d.id}: annotation {a.id} at {start!r}+{length!r}: not numbers")
+        end = start + length
+        if not 0 <= start < end <= len(text):
+            raise InputError(path, None, f"document {d.id}: annotation {a.id} at {start}–{end} is outside the text "
+                                         f"(length {len(text)})")  # fmt: skip
         if text[start:end] != a.text:
             raise InputError(path, None, f"document {d.id}: annotation {a.id} {a.text!r} ≠ text {text[start:end]!r}")
         concept = next((a.infons[k].strip() for k in CONCEPT_INFONS if a.infons.get(k, "").strip()), "")
@@ -162,8 +179,15 @@ def _document(d: Any, path: Path, skipped: SkipCounter, source: str) -> Document
                     evaluated=r.infons.get("evaluated", "true").lower() != "false",
                     score=_score(r.infons.get("score"), path, f"document {d.id}: relation {r.id}"))
         )  # fmt: skip
+    if not text.strip():
+        skipped.skip("documents without text", f"document {doc_id}")
+        return None
+    if doc_id in seen:
+        skipped.skip("documents whose id came before (the first kept)", f"document {doc_id}")
+        return None
+    seen.add(doc_id)
     return Document(
-        id=d.id, text=text, mentions=tuple(mentions), relations=tuple(relations), title_end=title_end, source=source
+        id=doc_id, text=text, mentions=tuple(mentions), relations=tuple(relations), title_end=title_end, source=source
     )
 
 

@@ -61,3 +61,50 @@ def test_bioc_io_malformed_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         list(read_bioc(path))  # documents are read lazily: the error comes when the bad part is reached
     assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('<location offset="17" length="5"/>', '<location offset="-5" length="5"/>', "annotation 2 at -5–0 is outside"),
+        ('<location offset="17" length="5"/>', '<location offset="17" length="0"/>', "at 17–17 is outside"),
+        ('<location offset="41" length="4"/>', '<location offset="99" length="4"/>', "at 99–103 is outside the text"),
+        ("<id>111</id>", "<id> </id>", "a document without an id"),
+    ],
+)
+def test_bioc_xml_offsets_outside_the_text_are_errors(tmp_path: Path, old: str, new: str, message: str) -> None:
+    path = tmp_path / "in.xml"
+    assert old in XML
+    path.write_text(XML.replace(old, new))
+    with pytest.raises(InputError, match=message):
+        list(read_bioc(path))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["passages"][1].update(offset="24"), "passage offset '24' is not a number"),
+        (lambda d: d["passages"][1].update(offset=24.5), "passage offset 24.5 is not a number"),
+        (
+            lambda d: d["passages"][0]["annotations"][0]["locations"][0].update(offset="x"),
+            r"annotation 1 at 'x'\+7: not numbers",
+        ),
+    ],
+)
+def test_bioc_json_offsets_of_the_wrong_type_are_errors(tmp_path: Path, change, message: str) -> None:
+    collection = json.loads(_json())
+    change(collection["documents"][0])
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(collection))
+    with pytest.raises(InputError, match=message):
+        list(read_bioc(path))
+
+
+def test_bioc_documents_without_text_or_repeated_are_counted(tmp_path: Path, caplog) -> None:
+    empty = "<document><id>222</id><passage><offset>0</offset><text></text></passage></document>"
+    path = tmp_path / "in.xml"
+    body = XML.split("<document>", 1)[1].split("</collection>")[0]
+    path.write_text(XML.replace("</collection>", empty + "<document>" + body + "</collection>"))
+    assert [d.id for d in read_bioc(path)] == ["111"]
+    assert "skipped 1 documents without text (first at document 222)" in caplog.text
+    assert "skipped 1 documents whose id came before (the first kept) (first at document 111)" in caplog.text
