@@ -25,6 +25,9 @@ from relnet.errors import InputError
 
 LAYOUTS = ("blocks", "lines")
 _ID = re.compile(r"^([^\t\s]+)\t(.*)$", re.S)
+#: Whitespace trimmed around a document before its id is looked for: not the tab, so that "ID<TAB>" (an id, no
+#: text) stays an id without text, not a document whose text is the id.
+_BLANKS = " \n\r\f\v"
 
 
 def read_plaintext(path: Source, layout: str = "blocks", source: str = "text") -> Iterator[Document]:
@@ -43,7 +46,7 @@ def _read(path: Source, name: str, layout: str, source: str) -> Iterator[Documen
     for lineno, chunk in _chunks(numbered_lines(path, name), layout):
         n += 1
         m = _ID.match(chunk)
-        doc_id, text = (m.group(1), m.group(2).strip()) if m else (f"{stem}:{n}", chunk)
+        doc_id, text = (m.group(1), m.group(2).strip()) if m else (f"{stem}:{n}", chunk.strip())
         if not text:
             raise InputError(name, lineno, f"document {doc_id} has an id but no text")
         if doc_id in seen:
@@ -59,17 +62,17 @@ def _chunks(lines: Iterable[tuple[int, str]], layout: str) -> Iterator[tuple[int
     if layout == "lines":
         for i, line in lines:
             if line.strip():
-                yield i, line.strip()
+                yield i, line.strip(_BLANKS)
         return
     block: list[str] = []
     first = 0
     for i, raw in lines:
         line = raw.rstrip("\r\n")
         if block and (not line.strip() or _ID.match(line)):
-            yield first, "\n".join(block).strip()
+            yield first, "\n".join(block).strip(_BLANKS)
             block, first = [], 0
         if line.strip():
             first = first or i
             block.append(line)
     if block:
-        yield first, "\n".join(block).strip()
+        yield first, "\n".join(block).strip(_BLANKS)

@@ -60,7 +60,12 @@ def test_plaintext_hard_wrapped_abstract_is_one_document_with_cross_line_pairs(t
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("", "no text found"), ("\n \n\t\n", "no text found"), ("7\tA.\n7\tB.\n", "line 2: duplicate document id 7")],
+    [
+        ("", "no text found"),
+        ("\n \n\t\n", "no text found"),
+        ("7\tA.\n7\tB.\n", "line 2: duplicate document id 7"),
+        ("A.\n\n12345\t \n", "document 12345 has an id but no text"),
+    ],  # fmt: skip
 )
 def test_plaintext_bad_input_names_the_file(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.txt"
