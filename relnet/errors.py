@@ -27,20 +27,28 @@ class InputError(RelnetError):
 
 @dataclass
 class SkipCounter:
-    """Counts records skipped for a reason, and logs one summary warning per reason."""
+    """Counts records skipped for a reason, and records kept with a remark (`note`); logs one summary warning per
+    reason."""
 
     source: str
     counts: Counter[str] = field(default_factory=Counter)
     first: dict[str, str] = field(default_factory=dict)
+    notes: Counter[str] = field(default_factory=Counter)
 
     def skip(self, reason: str, where: str = "") -> None:
         self.counts[reason] += 1
         self.first.setdefault(reason, where)
 
+    def note(self, what: str, where: str = "") -> None:
+        """Count a record that is kept but deserves a warning (``what``: "relations whose label …")."""
+        self.notes[what] += 1
+        self.first.setdefault(what, where)
+
     def report(self) -> None:
-        for reason, n in self.counts.items():
-            example = f" (first at {self.first[reason]})" if self.first[reason] else ""
-            log.warning("%s: skipped %d %s%s", self.source, n, reason, example)
+        for counter, verb in ((self.counts, "skipped "), (self.notes, "")):
+            for reason, n in counter.items():
+                example = f" (first at {self.first[reason]})" if self.first[reason] else ""
+                log.warning("%s: %s%d %s%s", self.source, verb, n, reason, example)
 
     @property
     def total(self) -> int:

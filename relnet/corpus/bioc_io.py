@@ -26,6 +26,7 @@ from relnet.corpus.streams import READ_ERRORS, Source, check_source, open_text, 
 from relnet.corpus.xmlio import iter_records
 from relnet.data import Document, Mention, Relation
 from relnet.errors import InputError, RelnetError, SkipCounter
+from relnet.examples.labels import UNKNOWN_LABEL, is_known_label
 
 #: Annotation infons that hold a concept id (PubTator's BioC: ``identifier``; older BioC corpora: ``MESH``, …).
 CONCEPT_INFONS = ("identifier", "Identifier", "MESH", "MeSH", "NCBI Gene", "NCBIGene", "ChEBI", "CHEBI")
@@ -174,6 +175,8 @@ def _document(d: Any, path: Path, skipped: SkipCounter, source: str, seen: set[s
         if relation is None:
             skipped.skip("relations without a chemical–gene pair of annotations", f"document {d.id}")
             continue
+        if not is_known_label(relation.label):
+            skipped.note(UNKNOWN_LABEL, f"document {d.id}: {relation.label!r}")
         relations.append(
             replace(relation, group=r.infons.get("group", relation.group),
                     evaluated=r.infons.get("evaluated", "true").lower() != "false",

@@ -14,20 +14,11 @@ from pathlib import Path
 from relnet.corpus.streams import numbered_lines
 from relnet.data import CHEMICAL, GENE, Document
 from relnet.errors import InputError, SkipCounter, log
-from relnet.examples.labels import NEGATIVE, SCHEMES
-from relnet.schema import CPR_GROUPS, TYPE_TO_GROUP
+from relnet.examples.labels import UNKNOWN_LABEL, is_known_label
+from relnet.schema import TYPE_TO_GROUP
 
 #: The kinds of mention relnet works with (`relnet.data.ENTITY_KINDS` maps a corpus's types onto them).
 MENTION_KINDS = (CHEMICAL, GENE)
-
-#: Every relation label some part of relnet writes or reads: ChemProt/DrugProt types, CPR groups, each scheme's
-#: classes (a mined store holds a model's classes), and ``false``.
-KNOWN_LABELS = (
-    frozenset(TYPE_TO_GROUP)
-    | frozenset(CPR_GROUPS)
-    | {NEGATIVE}
-    | {label for scheme in SCHEMES.values() for label in scheme.labels}
-)
 
 #: The file name `relnet synth` writes, and what `read_documents_jsonl` looks for in a folder.
 DOCUMENTS_JSONL = "documents.jsonl"
@@ -68,9 +59,8 @@ def read_documents_jsonl(path: str | Path) -> list[Document]:
             raise InputError(path, lineno, f"not a Document JSON object: {err}") from None
         check_document(doc, path, lineno)
         for r in doc.relations:
-            if r.label not in KNOWN_LABELS:
-                skipped.skip("relations whose label no scheme knows (kept; every scheme ignores them)",
-                             f"{path}:{lineno} {r.label!r}")  # fmt: skip
+            if not is_known_label(r.label):
+                skipped.note(UNKNOWN_LABEL, f"{path}:{lineno} {r.label!r}")
         docs.append(doc)
     skipped.report()
     if not docs:

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from relnet.corpus.streams import Source, check_source, numbered_lines
 from relnet.data import CHEMICAL, GENE, Document, Mention, Relation
 from relnet.errors import InputError, SkipCounter
+from relnet.examples.labels import UNKNOWN_LABEL, is_known_label
 from relnet.schema import TYPE_TO_GROUP
 
 PUBTATOR_KINDS: dict[str, str] = {"Chemical": CHEMICAL, "Gene": GENE, "GeneOrGeneProduct": GENE}
@@ -147,6 +148,8 @@ def _finish(draft: _Draft, path: str, skipped: SkipCounter, source: str) -> Docu
             skipped.skip("relation lines without a chemical–gene pair of known ids", f"{path}:{lineno}")
         else:
             relations.append(relation)
+            if not is_known_label(relation.label):
+                skipped.note(UNKNOWN_LABEL, f"{path}:{lineno} {relation.label!r}")
     return Document(
         id=draft.pmid, text=text, mentions=tuple(mentions), relations=tuple(relations), title_end=len(title),
         source=source,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from relnet.data import Relation
 from relnet.errors import RelnetError
-from relnet.schema import EVALUATED_GROUPS, TYPE_TO_GROUP
+from relnet.schema import CPR_GROUPS, EVALUATED_GROUPS, TYPE_TO_GROUP
 
 NEGATIVE = "false"
 
@@ -99,3 +99,20 @@ def get_scheme(name: str) -> LabelScheme:
         return SCHEMES[name]
     except KeyError:
         raise RelnetError(f"unknown label scheme {name!r}; choose one of {', '.join(SCHEMES)}") from None
+
+
+#: Every relation label some part of relnet writes or reads: ChemProt/DrugProt types, CPR groups, each scheme's
+#: classes (a mined store holds a model's classes) and ``false``. Readers keep a relation with any other label
+#: and count it in a warning (`UNKNOWN_LABEL`): no scheme will use it.
+KNOWN_LABELS = (
+    frozenset(TYPE_TO_GROUP)
+    | frozenset(CPR_GROUPS)
+    | {NEGATIVE}
+    | {label for scheme in SCHEMES.values() for label in scheme.labels}
+)
+UNKNOWN_LABEL = "chemical–gene relations kept whose label no label scheme knows (every scheme ignores them)"
+
+
+def is_known_label(label: str) -> bool:
+    """True if some scheme can use a relation labelled ``label`` (case aside: PubTator writes "Inhibitor")."""
+    return label in KNOWN_LABELS or label.upper() in KNOWN_LABELS

@@ -8,6 +8,7 @@ import pytest
 from relnet.corpus.pubtator import read_pubtator
 from relnet.data import CHEMICAL, GENE, Relation
 from relnet.errors import InputError
+from relnet.examples.labels import UNKNOWN_LABEL
 
 TITLE = "Aspirin inhibits COX-2."
 ABSTRACT = "In mice, TNF-alpha rose after aspirin."
@@ -41,6 +42,7 @@ def test_pubtator_reads_text_mentions_and_kinds(tmp_path: Path, caplog: pytest.L
     assert "skipped 1 annotations of other types (Species)" in caplog.text
     # the relation line names concept ids: Aspirin → COX-2; concept ids are kept ("-" or none: no id)
     assert d1.relations == (Relation("111", "T1", "T2", "CID", ""),)
+    assert f"{path}: 1 {UNKNOWN_LABEL} (first at {path}:7 'CID')" in caplog.text  # kept, and said
     assert [m.concept for m in d1.mentions] == ["MESH:D001241", "5743", "7124"]
 
 
