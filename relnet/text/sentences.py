@@ -109,14 +109,14 @@ def split_sentences(
     if not max_chars:
         return out
     # lists joined by semicolons (inclusion criteria, drug lists): their clauses instead
-    cut: list[tuple[int, int]] = []
+    clauses: list[tuple[int, int]] = []
     for s, e in out:
         if e - s <= max_chars:
-            cut.append((s, e))
+            clauses.append((s, e))
             continue
         semicolons = [m.end() for m in _CLAUSE.finditer(text, s, e) if not inside_protected(m.start())]
-        cut.extend(_trimmed(text, [s, *semicolons, e]))
-    return cut
+        clauses.extend(_trimmed(text, [s, *semicolons, e]))
+    return clauses
 
 
 def _trimmed(text: str, bounds: list[int]) -> list[tuple[int, int]]:

@@ -37,7 +37,7 @@ from typing import Any, Protocol
 import torch
 
 from relnet.corpus.jsonl import DOCUMENTS_JSONL, write_documents_jsonl
-from relnet.data import CHEMICAL, GENE, Document, Example, Mention, Relation
+from relnet.data import CHEMICAL, GENE, Deletion, Document, Example, Mention, Relation
 from relnet.errors import RelnetError
 from relnet.examples.candidates import make_examples
 from relnet.examples.labels import LabelScheme, get_scheme
@@ -179,7 +179,7 @@ class _DocumentCounts(Protocol):
 
 
 def document_batches(
-    docs: Iterable[Document],
+    docs: Iterable[Document | Deletion],
     exclude: set[str] | frozenset[str],
     max_docs: int,
     batch_docs: int,
@@ -208,7 +208,7 @@ def document_batches(
 
 
 def pseudo_label(
-    docs: Iterable[Document],
+    docs: Iterable[Document | Deletion],
     tagger: Tagger,
     teacher: Ensemble,
     gate: RelationClassifier | None = None,
@@ -353,7 +353,7 @@ def blank_long_sentences(doc: Document, max_chars: int) -> tuple[Document, int, 
 
 
 def pseudo_tag(
-    docs: Iterable[Document],
+    docs: Iterable[Document | Deletion],
     tagger: Tagger,
     exclude: set[str] | frozenset[str] = frozenset(),
     max_docs: int = 0,
