@@ -5,9 +5,11 @@ No torch, SQL or graph logic lives here.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import logging
+import sqlite3
 import sys
 from dataclasses import MISSING, fields
 from pathlib import Path
@@ -23,13 +25,23 @@ from relnet.paths import data_dir
 
 class _Commands(typer.core.TyperGroup):
     """Every command's `RelnetError` (bad input, a missing file, a wrong option) becomes one red line and exit
-    code 2, never a traceback: the one error wrapper, instead of a try/except in each command."""
+    code 2, never a traceback: the one error wrapper, instead of a try/except in each command. So do the errors
+    of the file system about a path the user gave (a folder where a file is written, a missing parent, no
+    permission) and SQLite's about a store it cannot open."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except RelnetError as err:
             _fail(err)
+        except OSError as err:
+            if err.filename is None:  # not about a path: a bug or the machine, keep the traceback
+                raise
+            _fail(f"{err.strerror or err}: {err.filename}" + (f" → {err.filename2}" if err.filename2 else ""))
+        except sqlite3.DatabaseError as err:
+            if not any(s in str(err) for s in ("unable to open", "not a database", "locked", "readonly")):
+                raise
+            _fail(f"the store cannot be opened: {err}")
 
 
 app = typer.Typer(
@@ -65,7 +77,7 @@ def _setup_logging(verbose: bool = False) -> None:
     hf_logging.set_verbosity_error()  # "weights not used: pooler" is expected: we never use the pooler
 
 
-def _fail(err: Exception) -> None:
+def _fail(err: Exception | str) -> None:
     typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
     raise typer.Exit(2)
 
@@ -885,6 +897,50 @@ def models_remove(name: Annotated[str, typer.Argument(help="a registered model")
 
     registry.remove(name)
     typer.echo(f"removed {name!r}; default: {registry.default_name() or 'none'}")
+
+
+# -- one check of the numbers every command takes ---------------------------------------------------------------
+#: The least value of an option, by parameter name, wherever a command has it: sizes and counts (≥ 1), caps and
+#: settings where 0 means "none", "off" or "all" (≥ 0). Below it, a slice or a range would misbehave silently
+#: (``[:-1]`` drops the last item; a negative batch yields nothing) or fail with a traceback. Training, NER and
+#: pretraining options are their configs' fields, checked by the configs.
+LEAST: dict[str, int | float] = {
+    "batch_size": 1, "batch_docs": 1, "pairs": 1, "abstracts": 1, "top": 1, "min_evidence": 1, "workers": 1,
+    "max_edges": 1, "hops": 0, "max_docs": 0, "max_per_class": 0, "max_sentence_chars": 0, "shard_docs": 0,
+    "threads": 0, "train_steps": 0, "inspect_n": 0, "stop_at_step": 0, "min_confidence": 0.0, "port": 0,
+}  # fmt: skip
+MOST: dict[str, int | float] = {"min_confidence": 1.0, "port": 65535, "negative_keep": 1.0}
+
+
+def _checked(callback):
+    """``callback`` with its numeric options checked against `LEAST` and `MOST` first (named as on the command
+    line); the signature typer reads is the callback's own."""
+
+    @functools.wraps(callback)
+    def checked(*args, **kwargs):
+        for name, value in kwargs.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            flag = "--" + name.removesuffix("_n").replace("_", "-")
+            if name in LEAST and value < LEAST[name]:
+                raise RelnetError(f"{flag} must be ≥ {LEAST[name]}, got {value}")
+            if name in MOST and value > MOST[name]:
+                raise RelnetError(f"{flag} must be ≤ {MOST[name]}, got {value}")
+            if name == "negative_keep" and value <= 0:
+                raise RelnetError(f"{flag} must be in (0, 1], got {value}")
+        return callback(*args, **kwargs)
+
+    return checked
+
+
+def _check_every_command(typer_app: typer.Typer) -> None:
+    for info in typer_app.registered_commands:
+        info.callback = _checked(info.callback)
+    for group in typer_app.registered_groups:
+        _check_every_command(group.typer_instance)
+
+
+_check_every_command(app)
 
 
 def main() -> None:

@@ -24,6 +24,10 @@ class InputError(RelnetError):
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, int | None, str]]:
+        # pickled by its fields: an error raised in a worker process (`relnet bench`, Ray) reaches the parent whole
+        return type(self), (self.path, self.line, self.message)
+
 
 @dataclass
 class SkipCounter:

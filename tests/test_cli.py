@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from relnet.cli import app
@@ -115,3 +117,43 @@ def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path
     own = runner.invoke(app, ["evaluate-ner", str(split_dir), "--tagger", "lexicon", "--lexicon-from", str(split_dir),
                               "--allow-overlap", "--output", str(out)])  # fmt: skip
     assert own.exit_code == 0 and json.loads(out.read_text())["training_overlap_documents"] == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["evaluate", "M", "S", "--batch-size", "-4"], "--batch-size must be ≥ 1, got -4"),  # labelled all `false`
+        (["predict", "M", "S", "--output", "p.tsv", "--batch-size", "0"], "--batch-size must be ≥ 1, got 0"),
+        (["pseudo-tag", "U", "--output", "o", "--max-docs", "-1"], "--max-docs must be ≥ 0, got -1"),  # [:-1]
+        (["pseudo-label", "U", "--teacher", "M", "--output", "o", "--max-per-class", "-1"], "--max-per-class must"),
+        (["network", "summary", "s.sqlite", "--top", "-1"], "--top must be ≥ 1"),
+        (["network", "query", "s.sqlite", "aspirin", "--hops", "-1"], "--hops must be ≥ 0"),
+        (["network", "html", "s.sqlite", "out.html", "--max-edges", "-5"], "--max-edges must be ≥ 1"),
+        (["network", "summary", "s.sqlite", "--min-confidence", "1.5"], "--min-confidence must be ≤ 1.0"),
+        (["serve", "--port", "70000"], "--port must be ≤ 65535"),
+        (["mine", "t.txt", "--store", "s.sqlite", "--batch-docs", "-1"], "--batch-docs must be ≥ 1"),
+        (["bench", "--pairs", "0"], "--pairs must be ≥ 1"),
+        (["evaluate", "M", "S", "--negative-keep", "-1"], r"--negative-keep must be in \(0, 1\]"),
+        (["synth", "--family", "seed", "--scheme", "cpr", "--out", "o", "--inspect", "-1"], "--inspect must be ≥ 0"),
+        (["train", "--max-train-examples", "-1"], "max_train_examples must be ≥ 0"),
+        (["train", "--dropout", "2"], r"dropout must be in \[0, 1\)"),
+        (["train-ner", "--max-length", "0"], "max_length must be at least 16"),
+    ],
+)
+def test_cli_numbers_out_of_range_are_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # relative output paths land here
+    result = runner.invoke(app, argv, env={"RELNET_HOME": str(tmp_path / "home")})
+    assert result.exit_code == 2, result.output
+    assert re.search(message, result.output) and "Traceback" not in result.output
+    assert not list(tmp_path.iterdir())  # nothing written, not even the registry
+
+
+def test_cli_a_path_the_file_system_refuses_is_one_line(tmp_path: Path, split_dir: Path) -> None:
+    taken = tmp_path / "taken.txt"
+    taken.write_text("a file where a folder is wanted")
+    result = runner.invoke(app, ["synth", "--family", "seed", "--scheme", "cpr", "--train", str(split_dir),
+                                 "--out", str(taken), "--per-class", "2"])  # fmt: skip
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"error: File exists: {taken}" in result.output or "not a folder" in result.output

@@ -31,6 +31,14 @@ def threads_field() -> Any:
     return field(default=0, metadata={"help": "torch CPU threads (0 = every core this process may use)"})
 
 
+def check_caps(config: Any, *names: str) -> None:
+    """Caps where 0 means "none" (and counts that may be 0) must not be negative: a negative cap would cut from the
+    end (``examples[:-1]``), silently."""
+    for name in names:
+        if getattr(config, name) < 0:
+            raise RelnetError(f"{name} must be ≥ 0 (0 = no cap), got {getattr(config, name)}")
+
+
 def check_hardware(config: Any) -> None:
     """A config's ``precision`` and ``device`` are known names, and ``threads`` is not negative."""
     if config.threads < 0:
@@ -123,6 +131,9 @@ class TrainConfig:
             raise RelnetError(f"negative_keep must be in (0, 1], got {self.negative_keep}")
         if self.extra_ratio < 0:
             raise RelnetError(f"extra_ratio must be ≥ 0, got {self.extra_ratio}")
+        if not 0 <= self.dropout < 1:
+            raise RelnetError(f"dropout must be in [0, 1), got {self.dropout}")
+        check_caps(self, "max_train_examples", "max_dev_examples")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -228,6 +239,9 @@ class NerConfig:
         check_hardware(self)
         if self.epochs < 1 or self.batch_size < 1:
             raise RelnetError("epochs and batch_size must be at least 1")
+        if self.max_length < 16:
+            raise RelnetError(f"max_length must be at least 16, got {self.max_length}")
+        check_caps(self, "max_train_docs", "max_dev_docs")
         if self.tagging not in ("flat", "layered"):
             raise RelnetError(f"tagging must be flat or layered, got {self.tagging!r}")
         if not 0 < self.lr < 1:
