@@ -35,6 +35,7 @@ from typing import Any
 
 from relnet.data import Document, EntityDetails, EntityRef, Evidence, Mention, Relation, Span
 from relnet.errors import RelnetError
+from relnet.examples.labels import KNOWN_LABELS
 from relnet.mentions.normalize import Definitions, Grounding, Normalizer, SurfaceNormalizer
 from relnet.relations.evidence import evidence_windows
 
@@ -176,6 +177,7 @@ class RelationStore:
         self.path = Path(path)
         self.read_only = read_only
         self.normalizer = normalizer or SurfaceNormalizer()
+        self._types_seen: set[str] = set()  # relation labels and groups `check_types` found (the store only grows)
         if read_only:
             if not self.path.is_file():
                 raise RelnetError(f"{self.path}: store not found; create it with `relnet mine … --store {self.path}`")
@@ -656,9 +658,26 @@ class RelationStore:
         if types is None:
             return ""
         types = list(types)
+        self.check_types(types)
         marks = ", ".join("?" * len(types))
         params += types + types
         return f"AND (r.label IN ({marks}) OR r.grp IN ({marks}))"
+
+    def check_types(self, types: Iterable[str]) -> None:
+        """Raise `RelnetError` if a relation label or CPR group in ``types`` is none that relnet knows and names no
+        relation of the store either (a typo, "cpr:3" for "CPR:3": an empty network otherwise), naming the labels
+        the store has; a store without relations accepts any."""
+        seen = self._types_seen
+        unknown = [
+            t for t in dict.fromkeys(types) if t not in seen and t not in KNOWN_LABELS
+            and not self.conn.execute("SELECT 1 FROM relations WHERE label = ? LIMIT 1", (t,)).fetchone()
+            and not self.conn.execute("SELECT 1 FROM relations WHERE grp = ? LIMIT 1", (t,)).fetchone()
+        ]  # fmt: skip
+        seen.update(t for t in types if t not in unknown)
+        if unknown and self.conn.execute("SELECT 1 FROM relations LIMIT 1").fetchone():
+            labels = sorted({row[0] for row in self.conn.execute("SELECT DISTINCT label FROM relations")})
+            raise RelnetError(f"no relation of the store is labelled {' or '.join(map(repr, unknown))} (label or CPR "
+                              f"group); its labels: {', '.join(labels)}")  # fmt: skip
 
     def edges(
         self,

@@ -91,6 +91,15 @@ def test_graph_filters(store: RelationStore, filters: dict, expected: set) -> No
     assert set(g.nodes) == {n for e in expected for n in e[:2]}  # only entities on an edge
 
 
+def test_an_unknown_type_filter_is_refused_naming_the_stores_labels(store: RelationStore, tmp_path: Path) -> None:
+    for types in (["FOO"], ["cpr:3"], ["CPR:4", "FOO"]):  # a typo, the wrong case, one bad of two
+        with pytest.raises(RelnetError, match=r"no relation of the store is labelled '(FOO|cpr:3)'.*its labels: CPR:3"):
+            build_graph(store, types=types)
+    assert _edges(build_graph(store, types=["CPR:4"]))  # a group and a label both pass
+    with RelationStore(tmp_path / "empty.sqlite") as empty:  # nothing to name: an empty network, as before
+        assert _edges(build_graph(empty, types=["FOO"])) == set()
+
+
 def test_graph_from_evidence_in_memory_matches_the_store(store: RelationStore) -> None:
     evidence = [e for doc, rels in hand_documents() for e in evidence_of(doc, rels)]
     assert _edges(build_graph(evidence)) == _edges(build_graph(store))
