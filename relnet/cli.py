@@ -228,7 +228,9 @@ def evaluate_mining(
         output.write_text(json.dumps(payload, indent=2))
     typer.echo(
         f"official P {format_ratio(result.precision)} R {result.recall:.4f} F1 {result.f1:.4f} (tp {result.tp}, "
-        f"fp {result.fp}, fn {result.fn}; {counts['unmapped']} relations on spans that are not gold mentions)"
+        f"fp {result.fp}, fn {result.fn}; {counts['unmapped']} relations on spans that are not gold mentions"
+        + (f", {counts['outside_split']} in documents outside the split, not scored" if counts["outside_split"] else "")
+        + f"; {counts['mined_documents']} of the split's {counts['split_documents']} documents mined)"
     )
 
 

@@ -141,7 +141,8 @@ def test_cli_mining_two_models_in_one_store_are_scored_one_at_a_time(
     out = _ok(["evaluate-mining", store, split_dir, "--relations-model", f"{model_dir.resolve()}+int8"])
     # 8 pairs called CPR:3 against 6 gold tuples: only Ibuprofen–PPAR-gamma is CPR:3 (tp 1, fp 7, fn 5)
     assert out.strip().splitlines()[-1] == (
-        "official P 0.1250 R 0.1667 F1 0.1429 (tp 1, fp 7, fn 5; 0 relations on spans that are not gold mentions)"
+        "official P 0.1250 R 0.1667 F1 0.1429 (tp 1, fp 7, fn 5; 0 relations on spans that are not gold mentions; "
+        "2 of the split's 2 documents mined)"
     )
 
 

@@ -11,6 +11,7 @@ as the official measure sees only gold ids). Gold-mention runs map trivially.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from relnet.corpus import read_documents
@@ -18,6 +19,8 @@ from relnet.corpus.chemprot import find_chemprot_files, read_gold_standard
 from relnet.errors import InputError, RelnetError
 from relnet.evaluation.official import OfficialScore, official_score
 from relnet.store.sqlite import RelationStore
+
+log = logging.getLogger("relnet")
 
 
 def score_store(
@@ -48,13 +51,26 @@ def score_store(
             model_id = store.find_model(model_id)  # an id, or a model folder (matched by content)
         rows = store.relation_spans(model_id)
         folder = store.model_paths().get(model_id or (models[0] if models else ""))
+        split_ids = {doc_id for doc_id, *_ in read_gold_standard(gold_path)} | {i[0] for i in ids}
+        wanted = split_ids if documents is None else split_ids & documents
+        mined = store.done_ids(model_id, among=wanted)
+    if not mined:  # a store of other text scores 0 with every gold relation missed: say so instead
+        empty = "" if models else " (nothing was mined into it)"
+        raise RelnetError(f"{store_path} holds none of the {len(wanted)} documents of {split}{empty}: mine them "
+                          f"with `relnet mine {split} --store {store_path}`")  # fmt: skip
+    if len(mined) < len(wanted):
+        log.warning("%s holds %d of the %d documents of %s: the gold relations of the other %d count as missed "
+                    "(a store mined from part of the split is scored on that part by the mining benchmark)",
+                    store_path, len(mined), len(wanted), split, len(wanted) - len(mined))  # fmt: skip
     meta_file = Path(folder) / "relnet_model.json" if folder else None
     meta = json.loads(meta_file.read_text()) if meta_file is not None and meta_file.is_file() else {}
-    split_ids = {doc_id for doc_id, *_ in read_gold_standard(gold_path)} | {i[0] for i in ids}
     overlap = check_training_overlap(meta, split_ids if documents is None else split_ids & documents, split,
                                      allow_overlap)  # fmt: skip
-    predicted, unmapped = set(), 0
+    predicted, unmapped, elsewhere = set(), 0, 0
     for doc_id, group, (a, b), (c, e) in rows:
+        if doc_id not in split_ids:
+            elsewhere += 1  # mined from other text in the same store: not this split's business
+            continue
         chem, gene = ids.get((doc_id, a, b)), ids.get((doc_id, c, e))
         if chem is None or gene is None:
             unmapped += 1
@@ -62,5 +78,6 @@ def score_store(
         predicted.add((doc_id, group, chem, gene))
     gold = {t for t in read_gold_standard(gold_path) if documents is None or t[0] in documents}
     predicted = {t for t in predicted if documents is None or t[0] in documents}
-    counts = {"relations": len(rows), "unmapped": unmapped, "training_overlap_documents": overlap}
+    counts = {"relations": len(rows), "unmapped": unmapped, "outside_split": elsewhere, "split_documents": len(wanted),
+              "mined_documents": len(mined), "training_overlap_documents": overlap}  # fmt: skip
     return official_score(predicted, gold), counts

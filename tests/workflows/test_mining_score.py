@@ -27,7 +27,8 @@ def test_mining_score_maps_predicted_mentions_by_span(tmp_path: Path, dev_dir: P
     result, counts = score_store(tmp_path / "s.sqlite", dev_dir)
     # gold evaluated tuples in the fixture: 6; one found; the mis-spanned one cannot count
     assert (result.tp, result.fp, result.fn) == (1, 0, 5)
-    assert counts == {"relations": 2, "unmapped": 1, "training_overlap_documents": 0}
+    assert counts == {"relations": 2, "unmapped": 1, "outside_split": 0, "split_documents": 2, "mined_documents": 1,
+                      "training_overlap_documents": 0}  # fmt: skip
     # the model that mined the store was trained on a document of the split: refused, unless allowed
     model = tmp_path / "model"
     model.mkdir()
@@ -37,3 +38,24 @@ def test_mining_score_maps_predicted_mentions_by_span(tmp_path: Path, dev_dir: P
     with pytest.raises(RelnetError, match="1 of its 2 documents were in the model's training data"):
         score_store(tmp_path / "s.sqlite", dev_dir)
     assert score_store(tmp_path / "s.sqlite", dev_dir, allow_overlap=True)[1]["training_overlap_documents"] == 1
+
+
+def test_mining_score_refuses_a_store_of_other_documents_and_says_what_it_lacks(
+    tmp_path: Path, dev_dir: Path, split_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with RelationStore(tmp_path / "empty.sqlite"):
+        pass
+    with pytest.raises(RelnetError, match=r"holds none of the 2 documents of .* \(nothing was mined into it\)"):
+        score_store(tmp_path / "empty.sqlite", dev_dir)
+    other = read_documents(split_dir)  # the training split's abstracts, with their gold relations
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        store.add_batch([(d, d.relations) for d in other])
+    with pytest.raises(RelnetError, match="holds none of the 2 documents"):  # was: F1 0, "spans not gold mentions"
+        score_store(tmp_path / "s.sqlite", dev_dir)
+    dev = read_documents(dev_dir)
+    with RelationStore(tmp_path / "s.sqlite") as store:  # now one dev abstract beside them
+        store.add_batch([(dev[0], dev[0].relations)])
+    result, counts = score_store(tmp_path / "s.sqlite", dev_dir)
+    assert counts["outside_split"] == sum(len(d.relations) for d in other) and counts["unmapped"] == 0
+    assert (counts["mined_documents"], counts["split_documents"]) == (1, 2)
+    assert "holds 1 of the 2 documents" in caplog.text and result.tp > 0 and result.fp == 0
