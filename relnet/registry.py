@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,13 +44,27 @@ def _read() -> dict:
     if not path.is_file():
         return {"default": "", "models": {}}
     try:
-        return json.loads(path.read_text())
+        data = json.loads(path.read_text())
     except json.JSONDecodeError as err:
         raise RelnetError(f"{path}: line {err.lineno}: not valid JSON ({err.msg}); fix or delete it") from err
+    known = {f.name for f in fields(ModelEntry)}
+    shaped = isinstance(data, dict) and isinstance(data.get("models"), dict)
+    shaped = (
+        shaped
+        and isinstance(data.get("default", ""), str)
+        and all(
+            isinstance(e, dict) and isinstance(e.get("relations"), str) and set(e) <= known
+            for e in data["models"].values()
+        )
+    )
+    if not shaped:
+        raise RelnetError(f"{path}: not a relnet model registry (expected {{\"default\": NAME, \"models\": {{NAME: "
+                          f"{{{', '.join(sorted(known))}}}}}}}); fix or delete it")  # fmt: skip
+    return data
 
 
 def entries() -> dict[str, ModelEntry]:
-    return {name: ModelEntry(**e) for name, e in _read()["models"].items()}
+    return {name: ModelEntry(**{"name": name, **e}) for name, e in _read()["models"].items()}
 
 
 def default_name() -> str:
@@ -83,9 +97,10 @@ def model_meta(folder: str | Path, part: str) -> dict:
 def add(name: str, relations: str | Path, ner: str | Path | None = None, make_default: bool = True) -> ModelEntry:
     """Register model folders trained outside `relnet build`, checking that each is the kind it is given as; the
     dev scores their trainers stored (best epoch) are recorded under `relnet build`'s keys."""
-    if not name.strip() or Path(name).name != name:
-        raise RelnetError(f"{name!r}: a model name is one word without slashes")
+    check_name(name)
     rel = model_meta(relations, "relations")
+    if not (Path(relations) / "model.safetensors").is_file():
+        raise RelnetError(f"{relations}: no model.safetensors beside {META_FILES['relations']}: an unfinished copy?")
     scores = {"relations_dev_micro_f1": ((rel.get("dev_scores") or {}).get("micro") or {}).get("f1")}
     if ner:
         scores["ner_dev_strict_f1"] = (model_meta(ner, "ner").get("dev_scores") or {}).get("micro_f1")
@@ -93,6 +108,12 @@ def add(name: str, relations: str | Path, ner: str | Path | None = None, make_de
     entry = ModelEntry(name, str(relations), str(ner or ""), f"added:{scheme}" if scheme else "added", scores)
     register(entry, make_default)
     return entry
+
+
+def check_name(name: str) -> None:
+    """A model name is one word without slashes (it is a key, and `relnet build` makes ``runs/NAME`` of it)."""
+    if not name.strip() or Path(name).name != name:
+        raise RelnetError(f"{name!r}: a model name is one word without slashes")
 
 
 def set_default(name: str) -> None:
@@ -118,6 +139,7 @@ def remove(name: str) -> None:
 
 def register(entry: ModelEntry, make_default: bool = True) -> Path:
     """Add (or replace) ``entry``; returns the registry file."""
+    check_name(entry.name)
     data = _read()
     entry.created = entry.created or datetime.now(UTC).isoformat(timespec="seconds")
     entry.relations = str(Path(entry.relations).resolve())

@@ -4,6 +4,7 @@ are registered and `relnet serve` picks the default one."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,17 @@ def test_build_refuses_a_folder_without_the_corpus(tmp_path: Path) -> None:
         build(BuildConfig(data=str(tmp_path), out=str(tmp_path / "b")))
     with pytest.raises(RelnetError, match="unknown profile"):
         BuildConfig(profile="huge")
+
+
+@pytest.mark.parametrize(("change", "message"), [({"backend": "foo"}, "unknown backend 'foo'"),
+                                                 ({"name": "a/b"}, "one word without slashes")])  # fmt: skip
+def test_build_refuses_a_bad_backend_or_name_before_training(
+    data: Path, tmp_path: Path, tiny_encoder: Path, change: dict, message: str
+) -> None:
+    config = _config(data, tmp_path / "b", tiny_encoder)
+    with pytest.raises(RelnetError, match=message):
+        build(replace(config, **change))
+    assert not (tmp_path / "b" / "ner").exists()  # no step ran (was: both models trained, then the mining failed)
 
 
 def test_serve_uses_the_default_registered_model(

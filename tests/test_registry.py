@@ -4,6 +4,7 @@ default, and removed; the CLI turns every mistake into one error line."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,12 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _folder(path: Path, part: str, meta: dict) -> Path:
-    """A model folder as the trainers leave it, as far as the registry reads one: the metadata file."""
+    """A model folder as the trainers leave it, as far as the registry reads one: the metadata file (and, for a
+    relation model, that its weights are there)."""
     path.mkdir(parents=True)
     (path / registry.META_FILES[part]).write_text(json.dumps(meta))
+    if part == "relations":
+        (path / "model.safetensors").write_bytes(b"")
     return path
 
 
@@ -74,15 +78,33 @@ def test_add_refuses_the_wrong_kind_of_folder_and_bad_names(student: Path, tagge
     (broken / "relnet_model.json").write_text("{oops")
     with pytest.raises(RelnetError, match="relnet_model.json: line 1: not valid JSON"):
         registry.add("broken", broken)
+    weightless = _folder(tmp_path / "weightless", "ner", {})  # a relation model's metadata, its weights not copied
+    (weightless / registry.META_FILES["relations"]).write_text("{}")
+    with pytest.raises(RelnetError, match="no model.safetensors beside relnet_model.json"):
+        registry.add("weightless", weightless)
+    with pytest.raises(RelnetError, match="one word without slashes"):  # `relnet build --name a/b` too
+        registry.register(registry.ModelEntry("a/b", str(student)))
     assert registry.entries() == {}  # nothing half-registered
     with pytest.raises(RelnetError, match="not a registered model"):
         registry.set_default("nobody")
 
 
+@pytest.mark.parametrize(
+    "content", ["[]", "{}", '{"models": []}', '{"models": {"m": {"relations": "x", "colour": "red"}}}',
+                '{"models": {"m": {"ner": "x"}}}', '{"default": 3, "models": {}}'],
+)  # fmt: skip
+def test_a_registry_of_the_wrong_shape_is_named(home: Path, content: str) -> None:
+    home.mkdir()
+    (home / registry.REGISTRY).write_text(content)
+    with pytest.raises(RelnetError, match=r"models.json: not a relnet model registry .*fix or delete it"):
+        registry.entries()
+    result = CliRunner().invoke(app, ["models", "list"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
 def test_a_registered_folder_that_is_gone_names_the_way_out(student: Path) -> None:
     registry.add("student", student)
-    (student / "relnet_model.json").unlink()
-    student.rmdir()
+    shutil.rmtree(student)
     with pytest.raises(RelnetError, match="is gone.*relnet models remove student"):
         registry.resolve(None)
 

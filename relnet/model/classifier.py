@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoConfig, AutoTokenizer
@@ -157,14 +158,21 @@ class RelationClassifier(nn.Module):
     def load(cls, folder: str | Path, backend: str = "fp32", threads: int = 0) -> RelationClassifier:
         """A saved model, ready to predict on ``backend`` (``fp32``: as trained; see `use_backend`)."""
         folder = Path(folder)
+        if not folder.exists():
+            raise RelnetError(f"{folder}: model folder not found")
         if not (folder / META_FILE).is_file() or not (folder / MODEL_FILE).is_file():
             raise RelnetError(f"{folder}: not a relnet model folder (no {META_FILE} / {MODEL_FILE})")
-        meta = json.loads((folder / META_FILE).read_text())
-        config = AutoConfig.from_pretrained(str(folder / ENCODER_CONFIG))
-        tokenizer = AutoTokenizer.from_pretrained(str(folder), use_fast=True)
-        encoder = PairEncoder.from_config(tokenizer, config, meta["marker_style"], meta["max_length"])
-        model = cls(encoder, meta["labels"], meta.get("dropout", 0.1), meta)
-        model.load_state_dict(load_file(str(folder / MODEL_FILE)))
+        try:  # a damaged folder (a copy cut short, a hand-edited file) is named, not a traceback
+            meta = json.loads((folder / META_FILE).read_text())
+            config = AutoConfig.from_pretrained(str(folder / ENCODER_CONFIG))
+            tokenizer = AutoTokenizer.from_pretrained(str(folder), use_fast=True)
+            encoder = PairEncoder.from_config(tokenizer, config, meta["marker_style"], meta["max_length"])
+            model = cls(encoder, meta["labels"], meta.get("dropout", 0.1), meta)
+            model.load_state_dict(load_file(str(folder / MODEL_FILE)))
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as err:
+            raise RelnetError(
+                f"{folder}: a damaged model folder ({type(err).__name__}: {err}); copy or train it again"
+            ) from None
         model.eval()
         model.folder = folder
         return model.use_backend(backend, threads) if backend != "fp32" else model
