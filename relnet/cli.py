@@ -11,7 +11,7 @@ import json
 import logging
 import sqlite3
 import sys
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, asdict, fields
 from pathlib import Path
 from typing import Annotated
 
@@ -399,6 +399,7 @@ def mine(
             ner_backend=ner_backend, snap_words=snap_words, layout=layout, viterbi=viterbi,
         )  # fmt: skip
         typer.echo(summary.format())
+        typer.echo(f"report     {_mining_report(store, inputs, model_dir, ner_dir, tagger, summary.to_json())}")
         return
     from relnet.mining.ray_engine import mine_ray
     from relnet.store.parquet import import_shards
@@ -412,9 +413,23 @@ def mine(
     )  # fmt: skip
     typer.echo(result.format())
     typer.echo(f"shards     {out}")
+    report = {**result.to_json(), "shards_folder": str(out)}
     if store is not None:
-        typer.echo(import_shards(out, store).format())
+        imported = import_shards(out, store)
+        typer.echo(imported.format())
         typer.echo(f"store      {store}")
+        report["import"] = {**asdict(imported), "relations": dict(imported.relations)}
+    typer.echo(f"report     {_mining_report(store or out, inputs, model_dir, ner_dir, tagger, report)}")
+
+
+def _mining_report(where: Path, inputs: list[Path], model: Path, ner: Path | None, tagger: str, summary: dict) -> Path:
+    """The last `relnet mine` run's summary as JSON beside its store (``STORE.mine.json``; the store's ``runs``
+    table keeps every run's models and options)."""
+    path = where.with_name(where.name + ".mine.json")
+    payload = {"inputs": [str(i) for i in inputs], "model": str(model), "ner_model": str(ner or ""), "tagger": tagger,
+               "store": str(where), **summary}  # fmt: skip
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+    return path
 
 
 @app.command("pseudo-label")

@@ -55,6 +55,8 @@ def test_cli_mining_mine_then_network_commands(tmp_path: Path, split_dir: Path, 
     mine = ["mine", text, "--model", model_dir, "--store", store, "--tagger", "lexicon", "--lexicon-from", split_dir]
     out = _ok(mine)
     assert "2 mined" in out and re.search(r"relations +6\n +CPR:3 +6\n", out)
+    report = json.loads((tmp_path / "out.sqlite.mine.json").read_text())  # the same, machine-readable
+    assert (report["documents"], report["relations"], report["tagger"]) == (2, {"CPR:3": 6}, "lexicon")
     # the lexicon's names in each sentence, every chemical with every gene, all CPR:3
     expected = [
         ("1001", "Aspirin", "COX-2"), ("1001", "aspirin", "COX-2"), ("1001", "aspirin", "cyclooxygenase-2"),

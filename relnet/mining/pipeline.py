@@ -17,8 +17,9 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from relnet.data import Deletion, Document, Relation
 from relnet.errors import RelnetError
@@ -50,6 +51,9 @@ class MiningSummary:
     @property
     def docs_per_second(self) -> float:
         return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "relations": dict(self.relations), "docs_per_second": self.docs_per_second}
 
     def format(self) -> str:
         lines = [
