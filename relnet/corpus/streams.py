@@ -81,12 +81,13 @@ def open_binary(source: Source) -> Iterator[IO[bytes]]:
 
 @contextmanager
 def open_text(source: Source, newline: str | None = None) -> Iterator[IO[str]]:
-    """``source`` as UTF-8 text (``newline`` as for `open`); a text stream is used as it is."""
+    """``source`` as UTF-8 text (``newline`` as for `open`; a byte-order mark dropped); a text stream is used as it
+    is."""
     if isinstance(source, io.TextIOBase):
         yield source  # type: ignore[misc]
         return
     with open_binary(source) as stream:
-        text = io.TextIOWrapper(stream, encoding="utf-8", newline=newline)  # type: ignore[arg-type]
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline=newline)  # type: ignore[arg-type]
         try:
             yield text
         finally:
@@ -95,36 +96,42 @@ def open_text(source: Source, newline: str | None = None) -> Iterator[IO[str]]:
 
 def numbered_lines(source: Source, name: str, newline: str | None = None) -> Iterator[tuple[int, str]]:
     """``(line number, line)`` of a UTF-8 text source, read lazily; a read error becomes an `InputError` at its
-    line. Lines end at LF, CRLF or CR; ``newline`` as for `open` (``None``: each ending becomes LF; ``""``: kept).
-    A byte-order mark before the first line is dropped (editors on Windows write one).
+    line. ``newline`` as for `open`; a byte-order mark before the first line is dropped (editors on Windows write
+    one).
 
-    Bytes are decoded a line at a time, not in the read-ahead blocks of a text stream, so a byte that is not UTF-8
-    is reported at its own line, not at the first line of its block.
+    A text stream decodes blocks ahead of the line it yields, so a byte that is not UTF-8 is found before its line
+    is reached: for a file, the file is read again (only then) to name that byte's own line.
     """
-    if isinstance(source, io.TextIOBase):  # already text: its own decoder, its own line splitting
-        lineno = 0
-        try:
-            for lineno, line in enumerate(source, start=1):
-                yield lineno, line
-        except READ_ERRORS as err:
-            raise read_error(name, err, line=lineno + 1) from None
-        return
     lineno = 0
     try:
-        with open_binary(source) as stream:
-            for raw in stream:
-                text = raw.decode("utf-8") if lineno else raw.decode("utf-8").removeprefix("\ufeff")
-                for line in _LINES.findall(text) if "\r" in text else (text,):
-                    lineno += 1
-                    if newline is None and "\r" in line:  # only at its end
-                        line = line.removesuffix("\n").removesuffix("\r") + "\n"
-                    yield lineno, line
+        with open_text(source, newline) as f:
+            for lineno, line in enumerate(f, start=1):
+                yield lineno, line
     except READ_ERRORS as err:
-        raise read_error(name, err, line=lineno + 1) from None
+        line_of_error = lineno + 1
+        if isinstance(err, UnicodeDecodeError) and isinstance(source, str | Path):
+            line_of_error = _first_undecodable_line(source) or line_of_error
+        raise read_error(name, err, line=line_of_error) from None
 
 
-#: The lines of a text with CR (old Mac) or CRLF endings: binary lines end at LF only.
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+#: A carriage return that is not half of a CRLF: a line ending of its own (old Mac files).
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _first_undecodable_line(path: str | Path) -> int | None:
+    """The number of the first line of ``path`` that is not UTF-8 (lines as `numbered_lines` counts them)."""
+    lineno = 0
+    try:
+        with open_binary(path) as stream:
+            for raw in stream:  # LF-terminated; a CR alone also ends a line for the text stream
+                for piece in _LONE_CR.split(raw) if b"\r" in raw else (raw,):
+                    lineno += 1
+                    piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return lineno
+    except READ_ERRORS:
+        return None
+    return None
 
 
 def _decompressed(raw: IO[bytes]) -> IO[bytes]:
