@@ -399,7 +399,8 @@ def mine(
             ner_backend=ner_backend, snap_words=snap_words, layout=layout, viterbi=viterbi,
         )  # fmt: skip
         typer.echo(summary.format())
-        typer.echo(f"report     {_mining_report(store, inputs, model_dir, ner_dir, tagger, summary.to_json())}")
+        report = store.with_name(store.name + ".mine.json")
+        typer.echo(f"report     {_mining_report(report, inputs, model_dir, ner_dir, tagger, summary.to_json())}")
         return
     from relnet.mining.ray_engine import mine_ray
     from relnet.store.parquet import import_shards
@@ -419,15 +420,16 @@ def mine(
         typer.echo(imported.format())
         typer.echo(f"store      {store}")
         report["import"] = {**asdict(imported), "relations": dict(imported.relations)}
-    typer.echo(f"report     {_mining_report(store or out, inputs, model_dir, ner_dir, tagger, report)}")
+    where = store.with_name(store.name + ".mine.json") if store is not None else out / "mine.json"
+    typer.echo(f"report     {_mining_report(where, inputs, model_dir, ner_dir, tagger, report)}")
 
 
-def _mining_report(where: Path, inputs: list[Path], model: Path, ner: Path | None, tagger: str, summary: dict) -> Path:
-    """The last `relnet mine` run's summary as JSON beside its store (``STORE.mine.json``; the store's ``runs``
-    table keeps every run's models and options)."""
-    path = where.with_name(where.name + ".mine.json")
+def _mining_report(path: Path, inputs: list[Path], model: Path, ner: Path | None, tagger: str, summary: dict) -> Path:
+    """The last `relnet mine` run's summary as JSON at ``path``: ``STORE.mine.json`` beside its store, or
+    ``mine.json`` in the shard folder of a Ray run without one (the store's ``runs`` table keeps every run's models
+    and options)."""
     payload = {"inputs": [str(i) for i in inputs], "model": str(model), "ner_model": str(ner or ""), "tagger": tagger,
-               "store": str(where), **summary}  # fmt: skip
+               **summary}  # fmt: skip
     path.write_text(json.dumps(payload, indent=2) + "\n")
     return path
 
@@ -923,7 +925,7 @@ def models_remove(name: Annotated[str, typer.Argument(help="a registered model")
 #: pretraining options are their configs' fields, checked by the configs.
 LEAST: dict[str, int | float] = {
     "batch_size": 1, "batch_docs": 1, "pairs": 1, "abstracts": 1, "top": 1, "min_evidence": 1, "workers": 1,
-    "max_edges": 1, "hops": 0, "max_docs": 0, "max_per_class": 0, "max_sentence_chars": 0, "shard_docs": 0,
+    "max_edges": 0, "hops": 0, "max_docs": 0, "max_per_class": 0, "max_sentence_chars": 0, "shard_docs": 0,
     "threads": 0, "train_steps": 0, "inspect_n": 0, "stop_at_step": 0, "min_confidence": 0.0, "port": 0,
 }  # fmt: skip
 MOST: dict[str, int | float] = {"min_confidence": 1.0, "port": 65535, "negative_keep": 1.0}

@@ -132,8 +132,8 @@ def remove(name: str) -> None:
         raise RelnetError(f"{name}: not a registered model")
     del data["models"][name]
     if data.get("default") == name:
-        newest = max(data["models"].values(), key=lambda e: e.get("created", ""), default=None)
-        data["default"] = newest["name"] if newest else ""
+        newest = max(data["models"].items(), key=lambda kv: str(kv[1].get("created", "")), default=None)
+        data["default"] = newest[0] if newest else ""  # the key: an entry written by hand may lack "name"
     _write(data)
 
 

@@ -128,7 +128,7 @@ def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path
         (["pseudo-label", "U", "--teacher", "M", "--output", "o", "--max-per-class", "-1"], "--max-per-class must"),
         (["network", "summary", "s.sqlite", "--top", "-1"], "--top must be ≥ 1"),
         (["network", "query", "s.sqlite", "aspirin", "--hops", "-1"], "--hops must be ≥ 0"),
-        (["network", "html", "s.sqlite", "out.html", "--max-edges", "-5"], "--max-edges must be ≥ 1"),
+        (["network", "html", "s.sqlite", "out.html", "--max-edges", "-5"], "--max-edges must be ≥ 0"),
         (["network", "summary", "s.sqlite", "--min-confidence", "1.5"], "--min-confidence must be ≤ 1.0"),
         (["serve", "--port", "70000"], "--port must be ≤ 65535"),
         (["mine", "t.txt", "--store", "s.sqlite", "--batch-docs", "-1"], "--batch-docs must be ≥ 1"),
@@ -148,6 +148,12 @@ def test_cli_numbers_out_of_range_are_refused_before_any_work(
     assert result.exit_code == 2, result.output
     assert re.search(message, result.output) and "Traceback" not in result.output
     assert not list(tmp_path.iterdir())  # nothing written, not even the registry
+
+
+def test_cli_zero_where_zero_means_none_passes_the_check(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["network", "html", str(tmp_path / "s.sqlite"), str(tmp_path / "o.html"),
+                                 "--max-edges", "0"])  # fmt: skip
+    assert result.exit_code == 2 and "store not found" in result.output  # past the number check, to the store
 
 
 def test_cli_a_path_the_file_system_refuses_is_one_line(tmp_path: Path, split_dir: Path) -> None:

@@ -126,3 +126,12 @@ def test_cli_add_list_default_remove(student: Path, tagger: Path, tmp_path: Path
     assert wrong.exit_code == 2 and "not a relnet relations model folder" in wrong.output
     missing = runner.invoke(app, ["models", "default", "nobody"])
     assert missing.exit_code == 2 and "nobody: not a registered model" in missing.output
+
+
+def test_remove_passes_the_default_on_in_a_registry_written_by_hand(home: Path) -> None:
+    home.mkdir()
+    (home / registry.REGISTRY).write_text(
+        '{"default": "a", "models": {"a": {"relations": "/x"}, "b": {"relations": "/y"}}}'
+    )
+    registry.remove("a")  # entries without "name": the key is the name
+    assert registry.default_name() == "b" and list(registry.entries()) == ["b"]

@@ -56,7 +56,7 @@ def _read_xml(path: Source, name: str, source: str) -> Iterator[Document]:
         doc = _document(d, name, skipped, source, seen)  # type: ignore[arg-type]
         if doc is not None:
             yield doc
-        n += 1
+            n += 1
     skipped.report()
     if not n:
         raise InputError(name, None, "the BioC collection holds no documents")

@@ -80,6 +80,13 @@ def check_document(doc: Document, path: str | Path, lineno: int | None) -> None:
         raise InputError(path, lineno, f"document id must be a non-empty string, found {doc.id!r}")
     if not isinstance(doc.text, str):
         raise fail(f"text must be a string, found a {type(doc.text).__name__}")
+    for what, value in [*((f"mention id {m.id!r}", m.id) for m in doc.mentions),
+                        *((f"relation {r.label!r}: {name}", getattr(r, name)) for r in doc.relations
+                          for name in ("label", "arg1", "arg2"))]:  # fmt: skip
+        if not isinstance(value, str) or not value:
+            raise fail(f"{what} must be a non-empty string, found {value!r}")
+    if any(not isinstance(r.group, str) for r in doc.relations):
+        raise fail("a relation's group must be a string")
     ids: set[str] = set()
     for m in doc.mentions:
         if not (type(m.start) is int and type(m.end) is int):  # noqa: E721 — bool and float are not offsets

@@ -162,17 +162,28 @@ class RelationClassifier(nn.Module):
             raise RelnetError(f"{folder}: model folder not found")
         if not (folder / META_FILE).is_file() or not (folder / MODEL_FILE).is_file():
             raise RelnetError(f"{folder}: not a relnet model folder (no {META_FILE} / {MODEL_FILE})")
-        try:  # a damaged folder (a copy cut short, a hand-edited file) is named, not a traceback
+        try:  # a damaged folder (a copy cut short, a hand-edited file) is named; a bug in relnet is not hidden
             meta = json.loads((folder / META_FILE).read_text())
             config = AutoConfig.from_pretrained(str(folder / ENCODER_CONFIG))
             tokenizer = AutoTokenizer.from_pretrained(str(folder), use_fast=True)
-            encoder = PairEncoder.from_config(tokenizer, config, meta["marker_style"], meta["max_length"])
-            model = cls(encoder, meta["labels"], meta.get("dropout", 0.1), meta)
-            model.load_state_dict(load_file(str(folder / MODEL_FILE)))
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as err:
+            weights = load_file(str(folder / MODEL_FILE))
+        except (OSError, ValueError, SafetensorError) as err:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             raise RelnetError(
                 f"{folder}: a damaged model folder ({type(err).__name__}: {err}); copy or train it again"
-            ) from None
+            ) from err
+        missing = (
+            [k for k in ("labels", "marker_style", "max_length") if k not in meta]
+            if isinstance(meta, dict)
+            else ["labels"]
+        )
+        if missing:
+            raise RelnetError(f"{folder / META_FILE}: a damaged model folder: no {', '.join(missing)}")
+        encoder = PairEncoder.from_config(tokenizer, config, meta["marker_style"], meta["max_length"])
+        model = cls(encoder, meta["labels"], meta.get("dropout", 0.1), meta)
+        try:
+            model.load_state_dict(weights)
+        except RuntimeError as err:  # weights of another model copied in
+            raise RelnetError(f"{folder}: {MODEL_FILE} does not fit the model its metadata describes: {err}") from err
         model.eval()
         model.folder = folder
         return model.use_backend(backend, threads) if backend != "fp32" else model

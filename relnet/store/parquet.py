@@ -177,7 +177,7 @@ def read_shard(folder: str | Path) -> Iterator[Item]:
     for row, (seq, text) in enumerate(zip(docs["seq"], docs["document"]), start=1):
         try:
             doc = Document.from_json(json.loads(text))
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as err:
             raise InputError(folder / "documents.parquet", None, f"row {row}: not a document ({err!r})") from None
         items.append((seq, (doc, by_doc.get(doc.id, []))))
     items += [(seq, Deletion(doc_id)) for seq, doc_id in zip(dels["seq"], dels["id"])]

@@ -108,3 +108,11 @@ def test_bioc_documents_without_text_or_repeated_are_counted(tmp_path: Path, cap
     assert [d.id for d in read_bioc(path)] == ["111"]
     assert "skipped 1 documents without text (first at document 222)" in caplog.text
     assert "skipped 1 documents whose id came before (the first kept) (first at document 111)" in caplog.text
+
+
+def test_bioc_a_collection_of_only_skipped_documents_is_an_error(tmp_path: Path) -> None:
+    empty = "<document><id>{}</id><passage><offset>0</offset><text></text></passage></document>"
+    path = tmp_path / "in.xml"
+    path.write_text(f"<collection><source>s</source>{empty.format(1)}{empty.format(2)}</collection>")
+    with pytest.raises(InputError, match="holds no documents"):
+        list(read_bioc(path))

@@ -91,6 +91,9 @@ def _mention(**change) -> list[dict]:
             "relation 'INHIBITOR' is in group CPR:4, not CPR:3",
         ),  # fmt: skip
         (_doc(text=5), "text must be a string, found a int"),
+        (_doc(relations=[{"doc_id": "d", "arg1": "T1", "arg2": "T2", "label": 5}]), "relation 5: label must be a non"),
+        (_doc(relations=[{"doc_id": "d", "arg1": ["T1"], "arg2": "T2", "label": "X"}]), "arg1 must be a non-empty"),
+        (_doc(_mention(id=["T2"])), r"mention id \['T2'\] must be a non-empty string"),
         (_doc(id=""), "document id must be a non-empty string"),
     ],
 )
