@@ -152,6 +152,8 @@ def test_cli_mining_two_models_in_one_store_are_scored_one_at_a_time(
     ("args", "message"),
     [
         (["network", "summary", "{tmp}/missing.sqlite"], "store not found"),
+        (["network", "summary", "{tmp}"], "a folder, not a store"),
+        (["network", "export", "{tmp}/missing.sqlite", "{tmp}/new/x.foo", "--format", "foo"], "unknown export format"),
         (["mine", "{tmp}/bad.pubtator", "--model", "{tmp}", "--store", "{tmp}/s.sqlite"], "bad.pubtator:2: "),
         (["mine", "{tmp}/plain.txt", "--model", "{tmp}", "--store", "{tmp}/s.sqlite"], "no mentions in the input"),
     ],
@@ -162,3 +164,4 @@ def test_cli_mining_errors_are_one_line(tmp_path: Path, args: list[str], message
     result = runner.invoke(app, [a.format(tmp=tmp_path) for a in args])
     assert result.exit_code == 2 and message in result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert not (tmp_path / "new").exists()  # refused before a folder was made

@@ -130,6 +130,10 @@ def query(store_path: str | Path, name: str, hops: int = 1, **filters) -> str:
 def export(store_path: str | Path, out: str | Path, fmt: str = "graphml", **filters) -> Path:
     """Write the (filtered) network to ``out`` as graphml, cyjs or csv. CSV (one row per edge, no sentences) is
     written straight from SQL, so it scales to any store; GraphML and Cytoscape.js carry every sentence."""
+    from relnet.network.export import EXPORT_FORMATS
+
+    if fmt not in EXPORT_FORMATS:  # before the store is read or a folder made
+        raise RelnetError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     if fmt != "csv":
         return export_graph(load_graph(store_path, **filters), out, fmt)
     import csv

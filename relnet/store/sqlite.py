@@ -179,6 +179,8 @@ class RelationStore:
         self.normalizer = normalizer or SurfaceNormalizer()
         self._types_seen: set[str] = set()  # relation labels and groups `check_types` found (the store only grows)
         if read_only:
+            if self.path.is_dir():
+                raise RelnetError(f"{self.path}: a folder, not a store (a SQLite file made by `relnet mine`)")
             if not self.path.is_file():
                 raise RelnetError(f"{self.path}: store not found; create it with `relnet mine … --store {self.path}`")
             self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
