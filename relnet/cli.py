@@ -219,6 +219,9 @@ def evaluate_mining(
 ) -> None:
     """Official document-level score of mined relations (predicted or gold mentions) against a split."""
     _setup_logging()
+    from relnet.paths import check_output_file
+
+    check_output_file(output)
     from relnet.evaluation.official import format_ratio
     from relnet.workflows.mining_score import score_store
 
@@ -258,6 +261,10 @@ def evaluate_ner(
     spans failed (type, boundary, spurious, nested, missed) and lenient scores (an overlap with the right type
     counts)."""
     _setup_logging()
+    from relnet.paths import check_output_file
+
+    check_output_file(output)
+    check_output_file(errors)
     from relnet.corpus import read_documents
     from relnet.evaluation.spans import format_span_breakdown, format_span_table
     from relnet.mentions import get_tagger

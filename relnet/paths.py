@@ -35,3 +35,26 @@ def claim_output_dir(out: Path, resume: bool, overwrite: bool) -> None:
     ``--output-dir`` must not silently mix two runs' files."""
     if out.exists() and any(out.iterdir()) and not (resume or overwrite):
         raise RelnetError(f"{out} is not empty: pass --resume to continue it or --overwrite to start again")
+
+
+def check_output_file(path: str | Path | None) -> None:
+    """Refuse, before any work, a file to write that cannot be: a folder of that name, or a parent that is a file
+    (otherwise a long prediction ends in an error)."""
+    if path is None:
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise RelnetError(f"{path}: a folder; give a file name to write")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise RelnetError(f"{path}: {parent} is a file, not a folder")
+            break
+
+
+def check_output_folder(path: str | Path) -> None:
+    """Refuse, before any work, a folder to write into that is a file (or lies under one)."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise RelnetError(f"{path}: a file; give a folder for the reports")
+    check_output_file(path / "x")

@@ -163,3 +163,16 @@ def test_cli_a_path_the_file_system_refuses_is_one_line(tmp_path: Path, split_di
                                  "--out", str(taken), "--per-class", "2"])  # fmt: skip
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"error: File exists: {taken}" in result.output or "not a folder" in result.output
+
+
+def test_cli_an_output_that_cannot_be_written_is_refused_before_the_model_loads(tmp_path: Path) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "afile").write_text("x")
+    for argv, message in [
+        (["predict", "M", "S", "--output", str(tmp_path / "taken")], "a folder; give a file name"),
+        (["evaluate", "M", "S", "--output", str(tmp_path / "afile")], "a file; give a folder"),
+        (["evaluate-ner", "S", "--output", str(tmp_path / "afile" / "x.json")], "afile is a file, not a folder"),
+        (["evaluate-mining", "s.sqlite", "S", "--output", str(tmp_path / "taken")], "a folder; give a file name"),
+    ]:
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 2 and message in result.output, result.output  # not "M: model folder not found"

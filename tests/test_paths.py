@@ -16,3 +16,19 @@ def test_claim_output_dir(tmp_path):
         claim_output_dir(tmp_path, resume=False, overwrite=False)
     claim_output_dir(tmp_path, resume=True, overwrite=False)
     claim_output_dir(tmp_path, resume=False, overwrite=True)
+
+
+def test_outputs_that_cannot_be_written_are_refused_before_any_work(tmp_path):
+    from relnet.paths import check_output_file, check_output_folder
+
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "adir").mkdir()
+    check_output_file(tmp_path / "new" / "deeper" / "p.tsv")  # missing parents are made when writing
+    check_output_file(None)
+    check_output_folder(tmp_path / "adir")
+    with pytest.raises(RelnetError, match="a folder; give a file name"):
+        check_output_file(tmp_path / "adir")
+    with pytest.raises(RelnetError, match="afile is a file, not a folder"):
+        check_output_file(tmp_path / "afile" / "p.tsv")
+    with pytest.raises(RelnetError, match="a file; give a folder"):
+        check_output_folder(tmp_path / "afile")

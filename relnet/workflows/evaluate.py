@@ -20,6 +20,7 @@ from relnet.examples.candidates import examples_from_documents
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.model.classifier import RelationClassifier
+from relnet.paths import check_output_file, check_output_folder
 
 
 def trained_marker_kinds(meta: dict) -> set[str] | None:
@@ -86,6 +87,7 @@ def evaluate_split(
     ``negative_keep`` overrides the prior correction stored with the model (the fraction of negative
     pairs it was trained on; models trained before the correction was stored need it given).
     """
+    check_output_folder(output)
     model = RelationClassifier.load(model_dir, backend)
     scheme = get_scheme(model.meta["scheme"])
     if negative_keep is not None and scheme.negative is not None:
@@ -116,6 +118,8 @@ def predict_split(
 
     Writes the official TSV (evaluated groups only) and a JSONL with every pair's label and score.
     """
+    check_output_file(output)
+    check_output_file(Path(output).with_suffix(".jsonl"))
     model = RelationClassifier.load(model_dir, backend)
     scheme = get_scheme(model.meta["scheme"])
     docs = read_documents(split)
