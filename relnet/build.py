@@ -121,10 +121,9 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
     source = Path(config.input) if config.input else config.dev
     if not source.exists():
         raise RelnetError(f"{source}: no such input to mine")
-    from relnet.model.backends import BACKENDS
+    from relnet.model.backends import check_backend
 
-    if config.backend not in BACKENDS:  # before an hour of training, not at the mining step after it
-        raise RelnetError(f"unknown backend {config.backend!r}; choose one of {', '.join(BACKENDS)}")
+    check_backend(config.backend)  # before an hour of training, not at the mining step after it
     registry.check_name(config.name or config.profile)
     state_path = out / STATE
     state: dict[str, Any] = json.loads(state_path.read_text()) if state_path.is_file() else {}

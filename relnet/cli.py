@@ -20,7 +20,7 @@ import typer
 import typer.core
 
 from relnet.errors import RelnetError
-from relnet.paths import data_dir
+from relnet.paths import check_output_file, data_dir
 
 
 class _Commands(typer.core.TyperGroup):
@@ -219,8 +219,6 @@ def evaluate_mining(
 ) -> None:
     """Official document-level score of mined relations (predicted or gold mentions) against a split."""
     _setup_logging()
-    from relnet.paths import check_output_file
-
     check_output_file(output)
     from relnet.evaluation.official import format_ratio
     from relnet.workflows.mining_score import score_store
@@ -261,8 +259,6 @@ def evaluate_ner(
     spans failed (type, boundary, spurious, nested, missed) and lenient scores (an overlap with the right type
     counts)."""
     _setup_logging()
-    from relnet.paths import check_output_file
-
     check_output_file(output)
     check_output_file(errors)
     from relnet.corpus import read_documents

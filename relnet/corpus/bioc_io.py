@@ -134,9 +134,9 @@ def _document(d: Any, path: Path, skipped: SkipCounter, source: str, seen: set[s
     annotations = list(d.annotations)
     for i, p in enumerate(d.passages):
         if type(p.offset) is not int or p.offset < 0:  # JSON may give "12" or 5.5
-            raise InputError(path, None, f"document {d.id}: passage offset {p.offset!r} is not a number ≥ 0")
+            raise InputError(path, None, f"document {doc_id}: passage offset {p.offset!r} is not a number ≥ 0")
         if p.offset < len(text):
-            raise InputError(path, None, f"document {d.id}: passage at offset {p.offset} overlaps the one before")
+            raise InputError(path, None, f"document {doc_id}: passage at offset {p.offset} overlaps the one before")
         text += " " * (p.offset - len(text)) + (p.text or "")
         if i == 0 and p.infons.get("type", "").lower() in ("title", "front"):
             title_end = len(text)
@@ -146,20 +146,20 @@ def _document(d: Any, path: Path, skipped: SkipCounter, source: str, seen: set[s
     for a in annotations:
         kind = PUBTATOR_KINDS.get(a.infons.get("type", ""))
         if kind is None:
-            skipped.skip(f"annotations of other types ({a.infons.get('type', '')})", f"document {d.id}")
+            skipped.skip(f"annotations of other types ({a.infons.get('type', '')})", f"document {doc_id}")
             continue
         if len(a.locations) != 1:
-            skipped.skip("discontinuous annotations", f"document {d.id}")
+            skipped.skip("discontinuous annotations", f"document {doc_id}")
             continue
         start, length = a.locations[0].offset, a.locations[0].length
         if type(start) is not int or type(length) is not int:
-            raise InputError(path, None, f"document {d.id}: annotation {a.id} at {start!r}+{length!r}: not numbers")
+            raise InputError(path, None, f"document {doc_id}: annotation {a.id} at {start!r}+{length!r}: not numbers")
         end = start + length
         if not 0 <= start < end <= len(text):
-            raise InputError(path, None, f"document {d.id}: annotation {a.id} at {start}–{end} is outside the text "
+            raise InputError(path, None, f"document {doc_id}: annotation {a.id} at {start}–{end} is outside the text "
                                          f"(length {len(text)})")  # fmt: skip
         if text[start:end] != a.text:
-            raise InputError(path, None, f"document {d.id}: annotation {a.id} {a.text!r} ≠ text {text[start:end]!r}")
+            raise InputError(path, None, f"document {doc_id}: annotation {a.id} {a.text!r} ≠ text {text[start:end]!r}")
         concept = next((a.infons[k].strip() for k in CONCEPT_INFONS if a.infons.get(k, "").strip()), "")
         mention = Mention(f"T{len(mentions) + 1}", start, end, a.text, kind, a.infons.get("type", ""),
                           "" if concept == "-" else concept)  # fmt: skip
@@ -171,16 +171,16 @@ def _document(d: Any, path: Path, skipped: SkipCounter, source: str, seen: set[s
         nodes = [by_annotation.get(n.refid) for n in r.nodes]
         relation = None
         if len(nodes) == 2 and nodes[0] is not None and nodes[1] is not None:
-            relation = relation_between(d.id, r.infons.get("type", ""), nodes[0], nodes[1])
+            relation = relation_between(doc_id, r.infons.get("type", ""), nodes[0], nodes[1])
         if relation is None:
-            skipped.skip("relations without a chemical–gene pair of annotations", f"document {d.id}")
+            skipped.skip("relations without a chemical–gene pair of annotations", f"document {doc_id}")
             continue
         if not is_known_label(relation.label):
-            skipped.note(UNKNOWN_LABEL, f"document {d.id}: {relation.label!r}")
+            skipped.note(UNKNOWN_LABEL, f"document {doc_id}: {relation.label!r}")
         relations.append(
             replace(relation, group=r.infons.get("group", relation.group),
                     evaluated=r.infons.get("evaluated", "true").lower() != "false",
-                    score=_score(r.infons.get("score"), path, f"document {d.id}: relation {r.id}"))
+                    score=_score(r.infons.get("score"), path, f"document {doc_id}: relation {r.id}"))
         )  # fmt: skip
     if not text.strip():
         skipped.skip("documents without text", f"document {doc_id}")

@@ -56,6 +56,13 @@ def set_threads(threads: int = 0) -> int:
 
 
 # -- choosing ----------------------------------------------------------------------------------
+def check_backend(name: str) -> None:
+    """``name`` is a backend relnet knows (checked before any work; whether this machine runs it is
+    `resolve_backend`'s question)."""
+    if name not in BACKENDS:
+        raise RelnetError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+
+
 def resolve_backend(name: str, cpu: CpuInfo | None = None, kind: str = "relations") -> str:
     """``auto`` → the measured choice for this CPU and model ``kind`` (``relations`` or ``ner``); an unrunnable
     backend → ``fp32`` with a notice.
@@ -67,8 +74,7 @@ def resolve_backend(name: str, cpu: CpuInfo | None = None, kind: str = "relation
     for per-model choices as more CPUs are measured). On an AVX2-only EPYC (§11, session 15) ONNX fp32 gave 1.18×
     on relations and 1.29× mining at identical labels, the tagger alone 0.97×; int8 without VNNI only 1.2–1.3×.
     """
-    if name not in BACKENDS:
-        raise RelnetError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    check_backend(name)
     cpu = cpu or cpu_info()
     if name == "auto" and cuda_available():
         return "cuda"

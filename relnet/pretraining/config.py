@@ -7,7 +7,7 @@ from typing import Any
 
 from relnet.errors import RelnetError
 from relnet.paths import data_path
-from relnet.training.config import check_hardware, device_field, precision_field, threads_field
+from relnet.training.config import check_caps, check_hardware, device_field, precision_field, threads_field
 
 
 @dataclass
@@ -55,9 +55,7 @@ class PretrainConfig:
         for name in ("batch_size", "epochs"):
             if getattr(self, name) < 1:
                 raise RelnetError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("max_tokens", "max_steps", "max_documents"):
-            if getattr(self, name) < 0:
-                raise RelnetError(f"{name} must be ≥ 0 (0 = off), got {getattr(self, name)}")
+        check_caps(self, "max_tokens", "max_steps", "max_documents")
         if not 0 < self.lr < 1:
             raise RelnetError(f"lr must be in (0, 1), got {self.lr}")
         if not 0 <= self.warmup_ratio < 1:

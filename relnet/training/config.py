@@ -36,7 +36,7 @@ def check_caps(config: Any, *names: str) -> None:
     end (``examples[:-1]``), silently."""
     for name in names:
         if getattr(config, name) < 0:
-            raise RelnetError(f"{name} must be ≥ 0 (0 = no cap), got {getattr(config, name)}")
+            raise RelnetError(f"{name} must be ≥ 0 (0 = off), got {getattr(config, name)}")
 
 
 def check_hardware(config: Any) -> None:

@@ -51,7 +51,8 @@ def score_store(
             model_id = store.find_model(model_id)  # an id, or a model folder (matched by content)
         rows = store.relation_spans(model_id)
         folder = store.model_paths().get(model_id or (models[0] if models else ""))
-        split_ids = {doc_id for doc_id, *_ in read_gold_standard(gold_path)} | {i[0] for i in ids}
+        gold_all = read_gold_standard(gold_path)
+        split_ids = {doc_id for doc_id, *_ in gold_all} | {i[0] for i in ids}
         wanted = split_ids if documents is None else split_ids & documents
         mined = store.done_ids(model_id, among=wanted)
     if not mined:  # a store of other text scores 0 with every gold relation missed: say so instead
@@ -64,8 +65,7 @@ def score_store(
                     store_path, len(mined), len(wanted), split, len(wanted) - len(mined))  # fmt: skip
     meta_file = Path(folder) / "relnet_model.json" if folder else None
     meta = json.loads(meta_file.read_text()) if meta_file is not None and meta_file.is_file() else {}
-    overlap = check_training_overlap(meta, split_ids if documents is None else split_ids & documents, split,
-                                     allow_overlap)  # fmt: skip
+    overlap = check_training_overlap(meta, wanted, split, allow_overlap)
     predicted, unmapped, elsewhere = set(), 0, 0
     for doc_id, group, (a, b), (c, e) in rows:
         if doc_id not in split_ids:
@@ -76,7 +76,7 @@ def score_store(
             unmapped += 1
             continue
         predicted.add((doc_id, group, chem, gene))
-    gold = {t for t in read_gold_standard(gold_path) if documents is None or t[0] in documents}
+    gold = {t for t in gold_all if documents is None or t[0] in documents}
     predicted = {t for t in predicted if documents is None or t[0] in documents}
     counts = {"relations": len(rows), "unmapped": unmapped, "outside_split": elsewhere, "split_documents": len(wanted),
               "mined_documents": len(mined), "training_overlap_documents": overlap}  # fmt: skip
