@@ -25,10 +25,23 @@ from typing import Any
 import torch
 
 from relnet.errors import RelnetError
-from relnet.model.backends import BACKENDS, cpu_info, onnx_available, resolve_backend, resolve_precision, set_threads
+from relnet.model.backends import (
+    BACKENDS,
+    cpu_info,
+    cuda_available,
+    onnx_available,
+    resolve_backend,
+    resolve_precision,
+    set_threads,
+)
 from relnet.paths import data_path
 
 log = logging.getLogger("relnet")
+
+
+def default_backends() -> list[str]:
+    """What `relnet bench` measures unless told: every CPU backend, and the GPU where there is one."""
+    return ["fp32", "bf16", "onnx", "int8"] + (["cuda"] if cuda_available() else [])
 
 
 @dataclass
@@ -37,7 +50,7 @@ class BenchConfig:
     train_split: str = field(default_factory=lambda: data_path("chemprot/original/training"))
     model: str | None = None  # a relation model folder (…/best)
     ner_model: str | None = None  # an NER model folder
-    backends: list[str] = field(default_factory=lambda: ["fp32", "bf16", "onnx", "int8"])
+    backends: list[str] = field(default_factory=lambda: default_backends())
     pairs: int = 2000
     abstracts: int = 200
     batch_size: int = 64

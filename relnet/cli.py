@@ -92,7 +92,7 @@ def _field_params(config_cls) -> list[inspect.Parameter]:
             default = f.default_factory()
         params.append(
             inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, annotation=_TYPES[str(f.type)] | None,
-                              default=typer.Option(None, help=f"{f.metadata.get('help', '')} [default: {default}]"))
+                              default=typer.Option(None, help=f"{f.metadata.get('help', '')} \\[default: {default}]"))
         )  # fmt: skip
     return params
 
@@ -172,7 +172,7 @@ app.command("train-ner")(_train_ner_command())
 # -- evaluate / predict ----------------------------------------------------------------------
 @app.command()
 def evaluate(
-    model: Annotated[Path, typer.Argument(help="a model folder (…/best)")],
+    model: Annotated[Path, typer.Argument(help="a model folder (…/best) or a registered name")],
     split: Annotated[Path, typer.Argument(help="a ChemProt split folder or SciBERT .jsonl")],
     output: Annotated[Path, typer.Option(help="folder for the reports")] = Path("runs/eval"),
     batch_size: int = 64,
@@ -184,15 +184,16 @@ def evaluate(
 ) -> None:
     """Score a trained model on a split: per-class and micro/macro F1, and the official score."""
     _setup_logging()
+    from relnet import registry
     from relnet.workflows.evaluate import evaluate_split
 
-    text = evaluate_split(model, split, output, batch_size, negative_keep, backend, allow_overlap)
+    text = evaluate_split(registry.resolve(model), split, output, batch_size, negative_keep, backend, allow_overlap)
     typer.echo(text)
 
 
 @app.command()
 def predict(
-    model: Annotated[Path, typer.Argument(help="a model folder (…/best)")],
+    model: Annotated[Path, typer.Argument(help="a model folder (…/best) or a registered name")],
     split: Annotated[Path, typer.Argument(help="a ChemProt/DrugProt split folder")],
     output: Annotated[Path, typer.Option(help="official-format TSV of predictions")] = Path("runs/predictions.tsv"),
     batch_size: int = 64,
@@ -201,9 +202,10 @@ def predict(
 ) -> None:
     """Predict every candidate pair of a split; write the BioCreative VI format (PMID, CPR, Arg1, Arg2)."""
     _setup_logging()
+    from relnet import registry
     from relnet.workflows.evaluate import predict_split
 
-    n = predict_split(model, split, output, batch_size, backend, allow_overlap)
+    n = predict_split(registry.resolve(model), split, output, batch_size, backend, allow_overlap)
     typer.echo(f"{n} relations → {output} (and {output.with_suffix('.jsonl')})")
 
 
@@ -246,7 +248,9 @@ ViterbiOpt = Annotated[
 def evaluate_ner(
     split: Annotated[Path, typer.Argument(help="a split folder with gold entities")],
     tagger: Annotated[str, typer.Option(help="NER backend: lexicon | transformer")] = "transformer",
-    ner_model: Annotated[Path | None, typer.Option(help="NER model folder for --tagger transformer")] = None,
+    ner_model: Annotated[
+        Path | None, typer.Option(help="NER model folder (or registered name) for --tagger transformer")
+    ] = None,
     lexicon_from: Annotated[Path | None, typer.Option(help="training split for --tagger lexicon")] = None,
     output: Annotated[Path | None, typer.Option(help="write the scores as JSON here")] = None,
     snap_words: SnapWordsOpt = True,
@@ -261,12 +265,15 @@ def evaluate_ner(
     _setup_logging()
     check_output_file(output)
     check_output_file(errors)
+    from relnet import registry
     from relnet.corpus import read_documents
     from relnet.evaluation.spans import format_span_breakdown, format_span_table
     from relnet.mentions import get_tagger
     from relnet.workflows.evaluate import check_training_overlap
     from relnet.workflows.ner import evaluate_tagger
 
+    if tagger == "transformer" and ner_model is not None:
+        ner_model = registry.resolve(ner_model, "ner")
     docs = read_documents(split)
     trained: dict = {}  # what the tagger learnt from: the NER model's record, or the lexicon's split
     if tagger == "transformer" and ner_model is not None:
@@ -303,13 +310,17 @@ def corpus_stats(
     scheme: Annotated[str, typer.Option(help="cpr | fine | coarse5")] = "coarse5",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    """Examples per class for each split under a label scheme (the seed's table for coarse5)."""
+    """Documents, entities and relations of each split, then its examples per class under a label scheme (the
+    seed's table for coarse5); --json: the class table only."""
     _setup_logging()
-    from relnet.examples.stats import class_table, format_class_table
+    from relnet.examples.stats import class_table, format_class_table, format_split_counts, split_counts
 
     splits = splits or [DATA / "chemprot/original/training", DATA / "chemprot/original/development"]
     table = class_table(splits, scheme)
-    typer.echo(json.dumps(table, indent=2) if as_json else format_class_table(table))
+    if as_json:
+        typer.echo(json.dumps(table, indent=2))
+        return
+    typer.echo(format_split_counts(split_counts(splits)) + "\n\n" + format_class_table(table))
 
 
 @corpus_app.command("compare-blurb")
@@ -441,9 +452,11 @@ def _mining_report(path: Path, inputs: list[Path], model: Path, ner: Path | None
 def pseudo_label(
     inputs: Annotated[list[Path], typer.Argument(metavar="INPUT…", help="unlabeled text in any `relnet mine` format")],
     output: Annotated[Path, typer.Option(help="folder for documents.jsonl (a --extra-train corpus) and pseudo.json")],
-    teacher: Annotated[list[str], typer.Option(help="a model folder that labels the pairs (repeat for an ensemble)")],
+    teacher: Annotated[
+        list[str], typer.Option(help="a model folder or registered name that labels the pairs (repeat: an ensemble)")
+    ],
     gate: Annotated[
-        str | None, typer.Option(help="a cpr model deciding which pairs are related (needed for fine/coarse5)")
+        str | None, typer.Option(help="a cpr model (folder or name) deciding which pairs are related (fine/coarse5)")
     ] = None,
     exclude: Annotated[
         list[Path] | None, typer.Option(help="drop the documents of this split (repeat): dev, test")
@@ -480,8 +493,10 @@ def pseudo_label(
 
     ner_dir = registry.resolve(ner_model, "ner") if ner_model is not None else None
     ner = get_tagger(tagger, lexicon_from=lexicon_from, ner_model=ner_dir, backend=resolve_backend(backend, kind="ner"))
+    teachers = [str(registry.resolve(t)) for t in teacher]
+    gate_dir = str(registry.resolve(gate)) if gate is not None else None
     stats = pseudo_label_to_folder(
-        inputs, output, teacher, ner, gate, exclude or [], min_confidence, max_per_class, max_docs, seed,
+        inputs, output, teachers, ner, gate_dir, exclude or [], min_confidence, max_per_class, max_docs, seed,
         resolve_backend(backend), batch_size, max_sentence_chars, negative_ratio,
     )  # fmt: skip
     typer.echo(stats.format())
@@ -735,7 +750,7 @@ app.command("pretrain")(_pretrain_command())
 
 @app.command()
 def ensemble(
-    models: Annotated[list[Path], typer.Argument(help="model folders (…/best) with the same labels")],
+    models: Annotated[list[Path], typer.Argument(help="model folders (…/best) or registered names, same labels")],
     split: Annotated[Path, typer.Option(help="the split to evaluate on (folder or SciBERT .jsonl)")],
     output: Annotated[Path, typer.Option(help="folder for ensemble.json and ensemble.txt")] = Path("runs/ensemble"),
     average_weights: Annotated[bool, typer.Option(help="also score the weight average (same encoder)")] = False,
@@ -744,9 +759,11 @@ def ensemble(
 ) -> None:
     """Score each model, the mean of their probabilities (first 2…M) and the weight average on a split."""
     _setup_logging()
+    from relnet import registry
     from relnet.workflows.ensemble import evaluate_ensemble
 
-    result = evaluate_ensemble(models, split, output, batch_size, average_weights, backend)
+    members = [registry.resolve(m) for m in models]
+    result = evaluate_ensemble(members, split, output, batch_size, average_weights, backend)
     typer.echo(result["text"])
 
 
@@ -776,7 +793,9 @@ def score(
 # -- backends: export / bench (issue 12) ----------------------------------------------------------
 @app.command()
 def export(
-    model: Annotated[Path, typer.Argument(help="a relation model folder (…/best) or an NER model folder")],
+    model: Annotated[
+        Path, typer.Argument(help="a relation or NER model folder (…/best), or a registered name (both its models)")
+    ],
     int8: Annotated[bool, typer.Option(help="also write the int8-quantised graph")] = True,
     int8_exclude: Annotated[
         list[str] | None,
@@ -788,26 +807,32 @@ def export(
     """Export a model folder to ONNX (MODEL/onnx/model.onnx, and model.int8.onnx); `--backend onnx|int8` then
     loads them (and exports on first use where this was not run)."""
     _setup_logging()
+    from relnet import registry
     from relnet.mentions.ner_model import META_FILE as NER_META
     from relnet.mentions.ner_model import TransformerTagger
     from relnet.model.classifier import RelationClassifier
 
-    load = TransformerTagger.load if (model / NER_META).is_file() else RelationClassifier.load
-    for backend in ("onnx", "int8") if int8 else ("onnx",):
-        loaded = load(model)
-        loaded.use_backend(backend, int8_exclude=tuple(int8_exclude or ()))
-        typer.echo(f"{backend}: {loaded.runner.path}")  # type: ignore[union-attr]
+    folders = [registry.resolve(model)]
+    if not model.exists() and (ner := registry.entries()[str(model)].ner):  # a registered name: its tagger too
+        folders.append(Path(ner))
+    for folder in folders:
+        load = TransformerTagger.load if (folder / NER_META).is_file() else RelationClassifier.load
+        for backend in ("onnx", "int8") if int8 else ("onnx",):
+            loaded = load(folder)
+            loaded.use_backend(backend, int8_exclude=tuple(int8_exclude or ()))
+            typer.echo(f"{backend}: {loaded.runner.path}")  # type: ignore[union-attr]
 
 
 @app.command()
 def bench(
-    model: Annotated[Path | None, typer.Option(help="a relation model folder (…/best)")] = None,
-    ner_model: Annotated[Path | None, typer.Option(help="an NER model folder")] = None,
+    model: Annotated[Path | None, typer.Option(help="a relation model folder (…/best) or registered name")] = None,
+    ner_model: Annotated[Path | None, typer.Option(help="an NER model folder or registered name")] = None,
     split: Annotated[Path, typer.Option(help="the split measured on")] = DATA / "chemprot/original/development",
     train_split: Annotated[Path, typer.Option(help="training data of the training measurement")] = DATA
     / "chemprot/original/training",
     backend: Annotated[
-        list[str] | None, typer.Option("--backend", help="a backend to measure (repeat); default: all")
+        list[str] | None,
+        typer.Option("--backend", help="a backend to measure (repeat); default: every CPU one, cuda on a GPU"),
     ] = None,
     pairs: Annotated[int, typer.Option(help="relation pairs (the first abstracts' candidates)")] = 2000,
     abstracts: Annotated[int, typer.Option(help="abstracts for NER and end-to-end mining")] = 200,
@@ -818,11 +843,14 @@ def bench(
     """Every backend this CPU runs, side by side on the same data: pairs/s, NER and mining abstracts/s, ratios
     to fp32, F1 of each, peak RSS; training examples/s per precision."""
     _setup_logging()
-    from relnet.benchmark import BenchConfig, run_bench
+    from relnet import registry
+    from relnet.benchmark import BenchConfig, default_backends, run_bench
 
+    model = registry.resolve(model) if model is not None else None
+    ner_model = registry.resolve(ner_model, "ner") if ner_model is not None else None
     config = BenchConfig(
         str(split), str(train_split), str(model) if model else None, str(ner_model) if ner_model else None,
-        backend or ["fp32", "bf16", "onnx", "int8"], pairs, abstracts, train_steps=train_steps, threads=threads,
+        backend or default_backends(), pairs, abstracts, train_steps=train_steps, threads=threads,
     )  # fmt: skip
     report = run_bench(config, output)
     typer.echo(report["text"])
@@ -833,7 +861,7 @@ def bench(
 @app.command()
 def build(
     profile: Annotated[
-        str, typer.Option(help="fast (≤ 20 min on 2 cores) | best (the measured best recipes)")
+        str, typer.Option(help="fast (~30 min on 2 cores with AVX-512 BF16; docs §13) | best (the measured best)")
     ] = "fast",
     data: Annotated[Path, typer.Option(help="folder holding chemprot/original/{training,development}")] = DATA,
     input_path: Annotated[

@@ -1,6 +1,6 @@
 """Markdown tables from training runs: per-class F1, micro/macro, official score, time, speed.
 
-Usage: python scripts/results_table.py RUN_DIR [RUN_DIR …]   (each holds dev.json and summary.json)
+Usage: python scripts/results_table.py RUN_DIR [RUN_DIR …]   (each holds dev.json and history.json)
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from relnet.cli import app
+from relnet.corpus import read_documents
 
 runner = CliRunner()
 
@@ -70,7 +71,12 @@ def test_cli_corpus_stats(split_dir: Path) -> None:
     assert json.loads(result.output) == {"training": expected}
     result = runner.invoke(app, ["corpus", "stats", str(split_dir), "--scheme", "coarse5"])
     assert result.exit_code == 0, result.output
-    table = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:] if line.strip()}
+    counts, classes = result.output.split("\n\n")
+    docs = read_documents(split_dir)
+    mentions, relations = sum(len(d.mentions) for d in docs), sum(len(d.relations) for d in docs)
+    assert counts == f"training: {len(docs)} documents, {mentions} entities, {relations} relations"
+    assert len(docs) > 1 and relations >= 8  # the fixture: several abstracts, every relation counted
+    table = {line.split()[0]: line.split()[1:] for line in classes.splitlines()[1:] if line.strip()}
     assert table["REGULATOR-NEGATIVE"] == ["4", "50.00"] and table["Total"] == ["8", "100.00"]
     assert {k: int(v[0]) for k, v in table.items() if k != "Total"} == expected
 
@@ -176,3 +182,14 @@ def test_cli_an_output_that_cannot_be_written_is_refused_before_the_model_loads(
     ]:
         result = runner.invoke(app, argv)
         assert result.exit_code == 2 and message in result.output, result.output  # not "M: model folder not found"
+
+
+@pytest.mark.parametrize(("command", "option", "default"), [
+    ("train", "--epochs", "3"), ("train", "--dropout", "0.1"), ("train-ner", "--epochs", "3"),
+])  # fmt: skip
+def test_cli_help_shows_each_config_field_default(command: str, option: str, default: str) -> None:
+    # rich markup once swallowed "[default: 3]" as a tag: every config-driven flag showed no default
+    result = runner.invoke(app, [command, "--help"], terminal_width=240, env={"COLUMNS": "240"})
+    assert result.exit_code == 0
+    line = next(x for x in result.output.splitlines() if f" {option} " in x)
+    assert f"[default: {default}]" in line

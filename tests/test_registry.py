@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -135,3 +136,55 @@ def test_remove_passes_the_default_on_in_a_registry_written_by_hand(home: Path) 
     )
     registry.remove("a")  # entries without "name": the key is the name
     assert registry.default_name() == "b" and list(registry.entries()) == ["b"]
+
+
+def _capture(monkeypatch: pytest.MonkeyPatch, target: str, result) -> list:
+    """Replace a workflow the CLI calls with one that records its arguments (the CLI's part is the lookup)."""
+    calls: list = []
+    monkeypatch.setattr(target, lambda *args, **kwargs: calls.append(args) or result)
+    return calls
+
+
+def test_every_command_that_reads_a_trained_model_takes_a_registered_name(
+    student: Path, tagger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry.add("student", student, tagger)
+    runner, split = CliRunner(), tmp_path / "split"
+    cases = [  # command line, the workflow it reaches, where in that call the folders must be
+        (["evaluate", "student", str(split)], "relnet.workflows.evaluate.evaluate_split", "x",
+         lambda a: a[0] == student.resolve()),
+        (["predict", "student", str(split)], "relnet.workflows.evaluate.predict_split", 0,
+         lambda a: a[0] == student.resolve()),
+        (["ensemble", "student", str(student), "--split", str(split)], "relnet.workflows.ensemble.evaluate_ensemble",
+         {"text": "x"}, lambda a: a[0] == [student.resolve(), student]),
+        (["bench", "--model", "student", "--ner-model", "student"], "relnet.benchmark.run_bench", {"text": "x"},
+         lambda a: (a[0].model, a[0].ner_model) == (str(student.resolve()), str(tagger.resolve()))),
+        (["pseudo-label", str(split), "--output", str(tmp_path / "p"), "--teacher", "student", "--gate", "student",
+          "--tagger", "lexicon", "--lexicon-from", str(split)], "relnet.workflows.pseudo_label.pseudo_label_to_folder",
+         SimpleNamespace(format=lambda: "x"),
+         lambda a: a[2] == [str(student.resolve())] and a[4] == str(student.resolve())),
+    ]  # fmt: skip
+    monkeypatch.setattr("relnet.mentions.get_tagger", lambda *args, **kwargs: None)
+    for argv, target, result, check in cases:
+        calls = _capture(monkeypatch, target, result)
+        outcome = runner.invoke(app, argv)
+        assert len(calls) == 1 and check(calls[0]), (argv, outcome.output, calls)
+        unknown = runner.invoke(app, [x if x != "student" else "nobody" for x in argv])
+        assert unknown.exit_code == 2 and "nobody: neither a model folder nor a registered model" in unknown.output
+
+
+def test_export_of_a_registered_name_exports_both_its_models(
+    student: Path, tagger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry.add("student", student, tagger)
+    loaded: list[Path] = []
+
+    def load(folder: Path) -> SimpleNamespace:
+        loaded.append(folder)
+        return SimpleNamespace(use_backend=lambda *args, **kwargs: None, runner=SimpleNamespace(path=folder))
+
+    monkeypatch.setattr("relnet.model.classifier.RelationClassifier.load", load)
+    monkeypatch.setattr("relnet.mentions.ner_model.TransformerTagger.load", load)
+    result = CliRunner().invoke(app, ["export", "student", "--no-int8"])
+    assert result.exit_code == 0, result.output
+    assert loaded == [student.resolve(), tagger.resolve()]

@@ -21,6 +21,26 @@ def class_table(splits: list[Path], scheme_name: str) -> dict[str, dict[str, int
     return out
 
 
+def split_counts(splits: list[Path]) -> dict[str, dict[str, int]]:
+    """``{split name: {"documents", "entities", "relations": count}}``, as the readers keep them."""
+    out = {}
+    for split in splits:
+        docs = list(read_documents(split))
+        out[Path(split).name] = {
+            "documents": len(docs),
+            "entities": sum(len(d.mentions) for d in docs),
+            "relations": sum(len(d.relations) for d in docs),
+        }
+    return out
+
+
+def format_split_counts(counts: dict[str, dict[str, int]]) -> str:
+    return "\n".join(
+        f"{name}: {c['documents']:,} documents, {c['entities']:,} entities, {c['relations']:,} relations"
+        for name, c in counts.items()
+    )
+
+
 def format_class_table(table: dict[str, dict[str, int]]) -> str:
     names = list(table)
     labels = list(next(iter(table.values())))

@@ -58,7 +58,7 @@ def summary(store_path: str | Path, k: int = 10, **filters) -> str:
         ]
         n_communities = f"{len(found)} communities"
     else:
-        community_lines = [f"  skipped: {len(edges)} edges (over {MAX_COMMUNITY_EDGES}); add --min-evidence or --types"]
+        community_lines = [f"  skipped: {len(edges)} edges (over {MAX_COMMUNITY_EDGES}); add --min-evidence or --type"]
         n_communities = "communities not computed"
     lines = [
         f"store      {store_path}",
@@ -167,7 +167,7 @@ def too_large(edges: list[EdgeRow], limit: int) -> str:
     kept = sum(1 for e in edges if e.evidence >= threshold)
     evidence = f"--min-evidence {threshold} ({kept} edges), " if kept else ""  # useless when every edge ties
     return (
-        f"{len(edges)} edges are too many for a browser (limit {limit}); add {evidence}--types, or --around NAME "
+        f"{len(edges)} edges are too many for a browser (limit {limit}); add {evidence}--type, or --around NAME "
         "[--hops N]; or raise --max-edges"
     )
 
