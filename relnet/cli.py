@@ -221,7 +221,7 @@ def evaluate_mining(
 ) -> None:
     """Official document-level score of mined relations (predicted or gold mentions) against a split."""
     _setup_logging()
-    check_output_file(output)
+    check_output_file(output, reads=[store])
     from relnet.evaluation.official import format_ratio
     from relnet.workflows.mining_score import score_store
 
@@ -581,6 +581,7 @@ def network_export(
     """Write the network as GraphML, Cytoscape.js JSON or a CSV edge list."""
     from relnet.network.api import export
 
+    check_output_file(out, reads=[store])
     path = export(store, out, export_format, types=types, min_evidence=min_evidence, min_confidence=min_confidence)
     typer.echo(f"network → {path}")
 
@@ -601,6 +602,7 @@ def network_html(
     """Write the network as one standalone HTML page (works offline)."""
     from relnet.network.api import html
 
+    check_output_file(out, reads=[store])
     path = html(
         store, out, around=around, hops=hops, max_edges=max_edges, types=types, min_evidence=min_evidence,
         min_confidence=min_confidence,
@@ -624,6 +626,7 @@ def store_export(
     """Write the store's documents, mentions (with concept ids) and relations as BioC XML or PubTator."""
     from relnet.store.export import export_store
 
+    check_output_file(out, reads=[store])
     n = export_store(store, out, export_format, relations_model)
     typer.echo(f"{n} documents → {out}")
 

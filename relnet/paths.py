@@ -7,6 +7,7 @@ the repository root, as laid out for development and CI); else ``../shared/data`
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from relnet.errors import RelnetError
@@ -37,12 +38,16 @@ def claim_output_dir(out: Path, resume: bool, overwrite: bool) -> None:
         raise RelnetError(f"{out} is not empty: pass --resume to continue it or --overwrite to start again")
 
 
-def check_output_file(path: str | Path | None) -> None:
+def check_output_file(path: str | Path | None, reads: Sequence[str | Path] = ()) -> None:
     """Refuse, before any work, a file to write that cannot be: a folder of that name, or a parent that is a file
-    (otherwise a long prediction ends in an error)."""
+    (otherwise a long prediction ends in an error); or one of ``reads``, the files the command reads (writing
+    over its own store would destroy what was mined)."""
     if path is None:
         return
     path = Path(path)
+    for source in reads:
+        if path.exists() and Path(source).exists() and path.samefile(source):
+            raise RelnetError(f"{path}: the command reads this file; give another file to write")
     if path.is_dir():
         raise RelnetError(f"{path}: a folder; give a file name to write")
     for parent in path.parents:
