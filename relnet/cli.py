@@ -9,6 +9,7 @@ import functools
 import inspect
 import json
 import logging
+import math
 import sqlite3
 import sys
 from dataclasses import MISSING, asdict, fields
@@ -962,6 +963,7 @@ LEAST: dict[str, int | float] = {
     "max_edges": 0, "hops": 0, "max_docs": 0, "max_per_class": 0, "max_sentence_chars": 0, "shard_docs": 0,
     "threads": 0, "train_steps": 0, "inspect_n": 0, "stop_at_step": 0, "min_confidence": 0.0, "port": 0,
 }  # fmt: skip
+INT_LIMIT = 2**63 - 1
 MOST: dict[str, int | float] = {"min_confidence": 1.0, "port": 65535, "negative_keep": 1.0}
 
 
@@ -975,6 +977,10 @@ def _checked(callback):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 continue
             flag = "--" + name.removesuffix("_n").replace("_", "-")
+            if isinstance(value, float) and not math.isfinite(value):  # NaN passes every comparison below
+                raise RelnetError(f"{flag} must be a finite number, got {value}")
+            if isinstance(value, int) and abs(value) > INT_LIMIT:  # SQLite and torch hold 64-bit integers
+                raise RelnetError(f"{flag} must be at most {INT_LIMIT:,} in size, got {value}")
             if name in LEAST and value < LEAST[name]:
                 raise RelnetError(f"{flag} must be ≥ {LEAST[name]}, got {value}")
             if name in MOST and value > MOST[name]:

@@ -144,6 +144,9 @@ def test_cli_evaluate_ner_lexicon(tmp_path: Path, split_dir: Path, dev_dir: Path
         (["train", "--max-train-examples", "-1"], "max_train_examples must be ≥ 0"),
         (["train", "--dropout", "2"], r"dropout must be in \[0, 1\)"),
         (["train-ner", "--max-length", "0"], "max_length must be at least 16"),
+        (["network", "summary", "s.sqlite", "--min-confidence", "nan"], "--min-confidence must be a finite number"),
+        (["train", "--lr", "inf"], "--lr must be a finite number"),  # NaN once dropped every scored relation
+        (["network", "summary", "s.sqlite", "--min-evidence", "9" * 20], "--min-evidence must be at most"),
     ],
 )
 def test_cli_numbers_out_of_range_are_refused_before_any_work(
