@@ -268,6 +268,7 @@ class Evidence:
     head_span: Span
     tail_span: Span
     model_id: str = ""
+    sentence_start: int | None = None  # where ``sentence`` starts in its document (None: unknown)
 
     def __post_init__(self) -> None:  # (start, end) pairs are accepted and kept as `Span`s
         for name in ("head_span", "tail_span"):

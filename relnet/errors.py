@@ -14,6 +14,10 @@ class RelnetError(Exception):
     """An error a user can fix; the CLI prints it as one line, without a traceback."""
 
 
+class NotFound(RelnetError):
+    """A name asked for that is not there (an entity of the network): the web app answers 404, not 422."""
+
+
 class InputError(RelnetError):
     """Bad input data, located by file and (1-based) line."""
 

@@ -3,12 +3,15 @@ filters that are not numbers a store can hold."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
 from relnet.cli import app
+from relnet.corpus.bioc_io import read_bioc
 from relnet.data import CHEMICAL, GENE, Document, Mention, Relation
 from relnet.store import RelationStore
 
@@ -39,3 +42,27 @@ def test_an_output_that_is_the_store_is_refused_and_the_store_kept(store: Path, 
         other = store.with_suffix(".out")
         result = runner.invoke(app, [a.format(s=store, o=other) for a in argv])
         assert result.exit_code == 0 and other.stat().st_size > 0, result.output
+
+
+def test_nul_and_control_characters_keep_sentences_whole_and_exports_readable(tmp_path: Path) -> None:
+    # a NUL cut the evidence sentence short (SQLite's substr stops there); a \x01 or form feed broke GraphML and BioC
+    text = "In vitro\x00 aspirin inhibits Asp\x01irin-target COX-2 in cells.\x0c"
+    mentions = (Mention("T1", 10, 17, "aspirin", CHEMICAL), Mention("T2", 27, 48, "Asp\x01irin-target COX-2", GENE))
+    doc = Document("1", text, mentions)
+    store = tmp_path / "s.sqlite"
+    with RelationStore(store) as s:
+        s.add_batch([(doc, [Relation("1", "T1", "T2", "CPR:4", "CPR:4", score=0.9)])], model_id="m")
+    cyjs = tmp_path / "n.cyjs"
+    assert runner.invoke(app, ["network", "export", str(store), str(cyjs), "--format", "cyjs"]).exit_code == 0
+    (edge,) = json.loads(cyjs.read_text())["elements"]["edges"]
+    (sentence,) = edge["data"]["sentences"]
+    assert sentence["text"].startswith("In vitro  aspirin") and sentence["text"][slice(*sentence["head"])] == "aspirin"
+    for argv in (["network", "export", str(store), str(tmp_path / "n.graphml")],
+                 ["store", "export", str(store), str(tmp_path / "s.xml")]):  # fmt: skip
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 0 and Path(argv[-1]).stat().st_size > 0, result.output
+    graph = nx.read_graphml(tmp_path / "n.graphml")
+    assert sorted(d["name"] for _, d in graph.nodes(data=True))[0].startswith("Asp irin")
+    (back,) = read_bioc(tmp_path / "s.xml")
+    assert back.text == text.replace("\x00", " ").replace("\x01", " ").replace("\x0c", " ")  # offsets kept
+    assert [back.text[m.start : m.end] for m in back.mentions] == ["aspirin", "Asp irin-target COX-2"]

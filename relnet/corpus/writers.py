@@ -17,13 +17,18 @@ the same documents, mentions and relations, with these differences:
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 from relnet.corpus.pubtator import PUBTATOR_KINDS
+from relnet.corpus.xmlio import xml_safe
 from relnet.data import CHEMICAL, Document, Mention
 from relnet.errors import RelnetError
+
+log = logging.getLogger("relnet")
 
 WRITE_FORMATS = ("bioc", "pubtator")
 
@@ -105,9 +110,16 @@ def write_bioc(docs: Iterable[Document], path: str | Path) -> int:
         raise RelnetError("writing BioC needs the bioc package: pip install bioc") from None
     collection = bioc.BioCCollection()
     collection.source, collection.date, collection.key = "relnet", date.today().isoformat(), "relnet.key"
+    replaced = Counter[str]()  # characters XML cannot hold, written as spaces: counted, per document
+
+    def safe(text: str, doc_id: str) -> str:
+        text, n = xml_safe(text)
+        replaced[doc_id] += n
+        return text
+
     for doc in docs:
         d = bioc.BioCDocument()
-        d.id = doc.id
+        d.id = safe(doc.id, doc.id)
         title_end, abstract_start = _split(doc)
         parts = [("title", 0, title_end), ("abstract", abstract_start, len(doc.text))]
         if title_end == len(doc.text):
@@ -115,12 +127,12 @@ def write_bioc(docs: Iterable[Document], path: str | Path) -> int:
         passages = []
         for kind, start, end in parts:
             p = bioc.BioCPassage()
-            p.infons["type"], p.offset, p.text = kind, start, doc.text[start:end]
+            p.infons["type"], p.offset, p.text = kind, start, safe(doc.text[start:end], doc.id)
             passages.append((p, start, end))
             d.add_passage(p)
         for m in _ordered(doc):
             a = bioc.BioCAnnotation()
-            a.id, a.text = m.id, m.text
+            a.id, a.text = m.id, safe(m.text, doc.id)
             a.infons["type"] = _pubtator_type(m)
             if m.concept:
                 a.infons["identifier"] = m.concept
@@ -140,6 +152,9 @@ def write_bioc(docs: Iterable[Document], path: str | Path) -> int:
             rel.add_node(bioc.BioCNode(r.arg2, "Arg2"))
             d.add_relation(rel)
         collection.add_document(d)
+    if documents := [doc_id for doc_id, n in replaced.items() if n]:
+        log.warning("%s: %d characters XML cannot hold (control characters) written as spaces, in %d documents "
+                    "(first: %s)", path, replaced.total(), len(documents), documents[0])  # fmt: skip
     with Path(path).open("w", encoding="utf-8") as f:
         biocxml.dump(collection, f)
     return len(collection.documents)

@@ -16,6 +16,16 @@ from relnet.corpus.streams import READ_ERRORS, Source, open_binary, read_error, 
 from relnet.data import Document
 from relnet.errors import InputError
 
+#: What XML 1.0 cannot hold, even escaped: control characters other than tab and line breaks, lone surrogates,
+#: U+FFFE/U+FFFF (a form feed or a NUL in a PubTator text would otherwise end a BioC or GraphML export in an error).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> tuple[str, int]:
+    """``text`` with each character XML cannot hold written as a space (so offsets stay right), and how many."""
+    return _NOT_XML.subn(" ", text)
+
+
 _PROLOG = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^[>]*(?:\[.*?\])?\s*>)", re.S)
 _ROOT = re.compile(rb"\s*<([A-Za-z_][\w.:-]*)")
 

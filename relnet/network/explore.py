@@ -6,6 +6,8 @@ file changes), and answers entity prefix searches, neighbourhoods and exports fr
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import tempfile
 import threading
 from collections import OrderedDict
@@ -14,10 +16,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from relnet.errors import RelnetError
+from relnet.errors import NotFound, RelnetError
 from relnet.network.export import EXPORT_FORMATS, export_graph
 from relnet.network.graph import build_graph, neighbourhood
 from relnet.store.sqlite import RelationStore
+
+log = logging.getLogger("relnet")
 
 MEDIA_TYPES = {"graphml": "application/graphml+xml", "cyjs": "application/json", "csv": "text/csv"}
 
@@ -41,6 +45,10 @@ class EntityHit:
     mentions: int
 
 
+class StoreUnavailable(RelnetError):
+    """The store went away or was damaged while the server ran (the web app answers 503, naming no path)."""
+
+
 class Explorer:
     """Read-only queries on one store.
 
@@ -58,17 +66,31 @@ class Explorer:
 
     def graph(self, filters: Filters = Filters()) -> nx.MultiDiGraph:
         """The (filtered) network of the store; shared between callers, so never modify it."""
-        key = (filters, self.store_path.stat().st_mtime)
+        try:
+            key = (filters, self.store_path.stat().st_mtime)
+        except OSError as err:
+            raise self._unavailable(err) from None
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-            with RelationStore(self.store_path, read_only=True) as store:
-                graph = build_graph(store, filters.types, filters.min_evidence, filters.min_confidence)
+            try:  # moved, deleted or overwritten since the server started
+                store = RelationStore(self.store_path, read_only=True)
+            except (OSError, sqlite3.Error, RelnetError) as err:
+                raise self._unavailable(err) from None
+            with store:
+                try:  # an unknown type in ``filters`` stays the asker's error (422)
+                    graph = build_graph(store, filters.types, filters.min_evidence, filters.min_confidence)
+                except (OSError, sqlite3.Error) as err:
+                    raise self._unavailable(err) from None
             self._cache[key] = graph
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
             return graph
+
+    def _unavailable(self, err: Exception) -> StoreUnavailable:
+        log.error("the store %s cannot be read: %s", self.store_path, err)  # the path in the log, not the answer
+        return StoreUnavailable("the store cannot be read now (moved, deleted or damaged); see the server log")
 
     def entities(self, prefix: str, limit: int = 20) -> list[EntityHit]:
         """Entities on a relation whose name starts with ``prefix`` (case-insensitive), most related first."""
@@ -82,8 +104,15 @@ class Explorer:
         return sorted(hits, key=lambda h: (-h.relations, h.name.casefold()))[:limit]
 
     def neighbourhood(self, name: str, hops: int = 1, filters: Filters = Filters()) -> nx.MultiDiGraph:
-        """The subgraph within ``hops`` of the entity ``name``; `RelnetError` if no entity has that name."""
-        return neighbourhood(self.graph(filters), name, hops)
+        """The subgraph within ``hops`` of the entity ``name``; `NotFound` if no entity has that name, or none
+        left by ``filters``."""
+        try:
+            return neighbourhood(self.graph(filters), name, hops)
+        except NotFound:
+            if filters == Filters():
+                raise
+            neighbourhood(self.graph(), name, 0)  # not in the store at all: that error, with its suggestions
+            raise NotFound(f"{name!r} has no relations in the network with these filters") from None
 
     def export(self, fmt: str, filters: Filters = Filters(), name: str | None = None, hops: int = 1) -> bytes:
         """The network (or ``name``'s neighbourhood) as a ``graphml``, ``cyjs`` or ``csv`` file's bytes."""

@@ -9,28 +9,41 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from relnet.corpus.xmlio import xml_safe
 from relnet.errors import RelnetError
 from relnet.network.types import edge_record, edges, node_record, nodes
 
 EXPORT_FORMATS = ("graphml", "cyjs", "csv")
+log = logging.getLogger("relnet")
 
 
-def _scalar(value: Any) -> Any:
-    return json.dumps(value) if isinstance(value, list | dict | tuple) else value
+def _scalar(value: Any, replaced: list[int]) -> Any:
+    """A GraphML attribute value: JSON for a list (its escapes keep control characters out); a string whose
+    characters XML cannot hold are spaces (counted in ``replaced``)."""
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(value)
+    if isinstance(value, str):
+        value, n = xml_safe(value)
+        replaced[0] += n
+    return value
 
 
 def to_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     """Write GraphML; list attributes become JSON strings, ``None`` attributes are left out."""
-    flat = nx.MultiDiGraph()
+    flat, replaced = nx.MultiDiGraph(), [0]
     for n, d in graph.nodes(data=True):
-        flat.add_node(n, **{k: _scalar(v) for k, v in d.items() if v is not None})
+        flat.add_node(_scalar(n, replaced), **{k: _scalar(v, replaced) for k, v in d.items() if v is not None})
     for u, v, key, d in graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=key, **{k: _scalar(x) for k, x in d.items() if x is not None})
+        attrs = {k: _scalar(x, replaced) for k, x in d.items() if x is not None}
+        flat.add_edge(_scalar(u, replaced), _scalar(v, replaced), key=_scalar(key, replaced), **attrs)
+    if replaced[0]:
+        log.warning("%s: %d characters XML cannot hold (control characters) written as spaces", path, replaced[0])
     nx.write_graphml(flat, str(path))
     return Path(path)
 

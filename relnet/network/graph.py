@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from relnet.data import CHEMICAL, GENE, Evidence
-from relnet.errors import RelnetError
+from relnet.errors import NotFound
 from relnet.mentions.normalize import entity_key
 from relnet.network.types import EdgeData, SentenceData
 from relnet.store.sqlite import RelationStore
@@ -52,7 +52,7 @@ def build_graph(
         mention_counts = None
 
     edges: dict[tuple[str, str, str], list[Evidence]] = {}
-    for r in rows:
+    for r in _per_sentence(rows):
         edges.setdefault((r.head.key, r.tail.key, r.label), []).append(r)
     # without a store, count the distinct mention spans that appear in the evidence
     spans = {(r.doc_id, r.sentence, r.head_span, r.head.key) for r in rows}
@@ -79,6 +79,18 @@ def build_graph(
         graph.add_edge(head, tail, key=label, **data)
     _describe_nodes(graph, source if isinstance(source, RelationStore) else None, rows)
     return graph
+
+
+def _per_sentence(rows: list[Evidence]) -> list[Evidence]:
+    """One piece of evidence per (edge, sentence), in order: the sentence's highest-scored pair on that edge (two
+    mentions of one entity in a sentence, "cyclooxygenase-2 (COX-2)", make one sentence of evidence, not two)."""
+    kept: dict[tuple[str, str, str, str, int | str], Evidence] = {}
+    for r in rows:
+        where = r.sentence_start if r.sentence_start is not None else r.sentence
+        key = (r.head.key, r.tail.key, r.label, r.doc_id, where)
+        if key not in kept or (r.score is not None and r.score > (kept[key].score or 0.0)):
+            kept[key] = r
+    return list(kept.values())
 
 
 def _describe_nodes(graph: nx.MultiDiGraph, store: RelationStore | None, rows: list[Evidence]) -> None:
@@ -122,7 +134,7 @@ def match_entities(entities: Iterable[tuple[str, str, str]], name: str) -> list[
     if not hits:
         close = difflib.get_close_matches(name, sorted({n for _, n, _ in entities}), n=5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise RelnetError(f"no entity named {name!r} in the network{hint}")
+        raise NotFound(f"no entity named {name!r} in the network{hint}")
     return hits
 
 

@@ -45,7 +45,7 @@ def evidence_of(
         out.append(
             Evidence(
                 doc.id, r.label, r.group, r.score, normalizer.normalize(h, doc), normalizer.normalize(t, doc),
-                doc.text[s:e], Span(h.start - s, h.end - s), Span(t.start - s, t.end - s),
+                doc.text[s:e], Span(h.start - s, h.end - s), Span(t.start - s, t.end - s), sentence_start=s,
             )
         )  # fmt: skip
     return out

@@ -31,7 +31,7 @@ from typing import Any
 from relnet.data import Deletion, Document, Relation
 from relnet.errors import InputError, RelnetError
 from relnet.relations.evidence import evidence_windows
-from relnet.store.sqlite import RelationStore, revision
+from relnet.store.sqlite import RelationStore, relation_problem, revision
 
 SHARDS = "shards"
 DONE = "shard.json"
@@ -168,18 +168,29 @@ def read_shard(folder: str | Path) -> Iterator[Item]:
     docs = _table(folder, "documents", ["seq", "document"])
     rels = _table(folder, "relations", ["doc_id", "arg1", "arg2", "label", "grp", "score"])
     dels = _table(folder, "deletions", ["seq", "id"])
-    by_doc: dict[str, list[Relation]] = {}
+    by_doc: dict[str, list[tuple[int, Relation]]] = {}  # with their rows, for the messages
     for i, doc_id in enumerate(rels["doc_id"]):
         by_doc.setdefault(doc_id, []).append(
-            Relation(doc_id, rels["arg1"][i], rels["arg2"][i], rels["label"][i], rels["grp"][i], score=rels["score"][i])
-        )
+            (i + 1, Relation(doc_id, rels["arg1"][i], rels["arg2"][i], rels["label"][i], rels["grp"][i],
+                             score=rels["score"][i]))
+        )  # fmt: skip
     items: list[tuple[int, Item]] = []
+    held: set[str] = set()
     for row, (seq, text) in enumerate(zip(docs["seq"], docs["document"]), start=1):
         try:
             doc = Document.from_json(json.loads(text))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as err:
             raise InputError(folder / "documents.parquet", None, f"row {row}: not a document ({err!r})") from None
-        items.append((seq, (doc, by_doc.get(doc.id, []))))
+        held.add(doc.id)
+        ids = {m.id for m in doc.mentions}
+        for rel_row, r in by_doc.get(doc.id, []):
+            if problem := relation_problem(r, ids):
+                raise InputError(folder / "relations.parquet", None, f"row {rel_row}: {problem}; mine the shard again")
+        items.append((seq, (doc, [r for _, r in by_doc.get(doc.id, [])])))
+    if orphans := [rel for doc_id, rels_ in by_doc.items() if doc_id not in held for rel in rels_]:
+        rel_row, r = orphans[0]  # relations of documents the shard does not hold: lost on import otherwise
+        raise InputError(folder / "relations.parquet", None,
+                         f"row {rel_row}: relation of document {r.doc_id}, which the shard does not hold")  # fmt: skip
     items += [(seq, Deletion(doc_id)) for seq, doc_id in zip(dels["seq"], dels["id"])]
     for _, item in sorted(items, key=lambda pair: pair[0]):
         yield item

@@ -25,10 +25,11 @@ most frequent mention text.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,29 @@ CREATE TABLE IF NOT EXISTS imports (
     shard TEXT PRIMARY KEY, documents INTEGER NOT NULL, imported TEXT NOT NULL);
 """
 
+log = logging.getLogger("relnet")
+
+
+def relation_problem(relation: Relation, mention_ids: Container[str]) -> str | None:
+    """What is wrong with storing ``relation`` in a document with these mentions, or ``None``: an argument that is
+    no mention of it, or a score that is not a probability (NaN would be stored as NULL: a gold relation)."""
+    missing = [a for a in (relation.arg1, relation.arg2) if a not in mention_ids]
+    if missing:
+        return f"relation {relation.arg1} → {relation.arg2} names no mention {', '.join(missing)} of its document"
+    score = relation.score
+    if score is not None and not (isinstance(score, int | float) and 0.0 <= score <= 1.0):  # NaN fails too
+        return f"relation {relation.arg1} → {relation.arg2} has score {score!r}, not a probability in [0, 1]"
+    return None
+
+
+def without_nul(doc: Document) -> Document:
+    """``doc`` with each NUL character a space (offsets kept): SQLite's ``substr``, which cuts evidence sentences
+    out of the stored text, stops at a NUL, so a sentence would end there with its spans past its end."""
+    if "\x00" not in doc.text:
+        return doc
+    mentions = tuple(replace(m, text=m.text.replace("\x00", " ")) for m in doc.mentions)
+    return replace(doc, text=doc.text.replace("\x00", " "), mentions=mentions)
+
 
 def revision(doc: Document) -> tuple[int, str]:
     """Which version of its id a document is, ordered (greater: newer): MEDLINE's PMID ``Version`` and
@@ -123,7 +147,7 @@ SELECT r.* FROM wanted w JOIN mentions m ON m.entity_key = w.key
 JOIN relations r ON r.doc_id = m.doc_id AND r.arg2 = m.id)"""
 
 EVIDENCE_SQL = """
-SELECT r.doc_id, r.label, r.grp, r.score, r.model_id,
+SELECT r.doc_id, r.label, r.grp, r.score, r.model_id, r.sentence_start,
        e1.key, e1.name, e1.kind, e2.key, e2.name, e2.kind,
        substr(d.text, r.sentence_start + 1, r.sentence_end - r.sentence_start),
        m1.start - r.sentence_start, m1."end" - r.sentence_start,
@@ -140,14 +164,19 @@ ORDER BY r.doc_id, r.sentence_start, m1.start, m2.start, r.label, r.model_id
 
 
 # One row per network edge (chemical entity, gene entity, label), aggregated in SQL: what the network's summary and
-# queries need at PubMed scale, without reading sentences into Python.
+# queries need at PubMed scale, without reading sentences into Python. A sentence is one piece of evidence however
+# many of its mention pairs fall on the edge ("cyclooxygenase-2 (COX-2)": two mentions, one entity), with its
+# pairs' highest score, as `relnet.network.graph.build_graph` counts them.
 EDGES_SQL = """
-SELECT m1.entity_key, m2.entity_key, r.label, MIN(r.grp), COUNT(*), COUNT(DISTINCT r.doc_id), AVG(r.score)
-FROM ({relations}) r
-JOIN mentions m1 ON m1.doc_id = r.doc_id AND m1.id = r.arg1
-JOIN mentions m2 ON m2.doc_id = r.doc_id AND m2.id = r.arg2
-WHERE (r.score IS NULL OR r.score >= ?) {types}
-GROUP BY m1.entity_key, m2.entity_key, r.label
+SELECT head, tail, label, MIN(grp), COUNT(*), COUNT(DISTINCT doc_id), AVG(score)
+FROM (SELECT m1.entity_key AS head, m2.entity_key AS tail, r.label AS label, MIN(r.grp) AS grp, r.doc_id AS doc_id,
+             MAX(r.score) AS score
+      FROM ({relations}) r
+      JOIN mentions m1 ON m1.doc_id = r.doc_id AND m1.id = r.arg1
+      JOIN mentions m2 ON m2.doc_id = r.doc_id AND m2.id = r.arg2
+      WHERE (r.score IS NULL OR r.score >= ?) {types}
+      GROUP BY m1.entity_key, m2.entity_key, r.label, r.doc_id, r.sentence_start)
+GROUP BY head, tail, label
 HAVING COUNT(*) >= ?
 """
 
@@ -369,7 +398,13 @@ class RelationStore:
             grounded: list[Grounding] = []
             keys: set[str] = set()
             gone: set[tuple[str, str]] = set()  # definitions of replaced documents
+            with_nul = 0
             for doc, relations in docs_with_relations:
+                if (clean := without_nul(doc)) is not doc:
+                    doc, with_nul = clean, with_nul + 1
+                ids = {m.id for m in doc.mentions}
+                if problem := next((p for r in relations if (p := relation_problem(r, ids))), None):
+                    raise RelnetError(f"document {doc.id}: {problem}")  # nothing of the batch is stored
                 stored = self.conn.execute("SELECT version, revised FROM documents WHERE id = ?", (doc.id,)).fetchone()
                 if stored is not None and revision(doc) > (stored[0] or 0, stored[1] or ""):
                     gone |= self._definitions_of([doc.id])
@@ -402,6 +437,8 @@ class RelationStore:
                     ],
                 )
             self._regroup(grounded, keys, gone)
+        if with_nul:
+            log.warning("%s: %d documents with NUL characters; stored with spaces in their place", self.path, with_nul)
         return replaced
 
     def _insert_document(self, doc: Document) -> int:
@@ -640,21 +677,16 @@ class RelationStore:
         if entities is not None:  # both ends among these entities (a neighbourhood)
             clause += " AND e1.key IN (SELECT key FROM wanted) AND e2.key IN (SELECT key FROM wanted)"
         rows = self.conn.execute(EVIDENCE_SQL.format(relations=relations, types=clause), params)
-        return [
-            Evidence(
-                doc_id,
-                label,
-                grp,
-                score,
-                EntityRef(k1, n1, kind1),
-                EntityRef(k2, n2, kind2),
-                sentence,
-                Span(hs, he),
-                Span(ts, te),
-                model_id,
+        out = []
+        for row in rows:
+            doc_id, label, grp, score, model_id, start, k1, n1, kind1, k2, n2, kind2, sentence, hs, he, ts, te = row
+            out.append(
+                Evidence(
+                    doc_id, label, grp, score, EntityRef(k1, n1, kind1), EntityRef(k2, n2, kind2), sentence,
+                    Span(hs, he), Span(ts, te), model_id, start,
+                )
             )  # fmt: skip
-            for (doc_id, label, grp, score, model_id, k1, n1, kind1, k2, n2, kind2, sentence, hs, he, ts, te) in rows
-        ]
+        return out
 
     def _type_clause(self, types: Iterable[str] | None, params: list[Any]) -> str:
         if types is None:

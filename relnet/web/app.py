@@ -21,10 +21,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from relnet.data import Document
-from relnet.errors import RelnetError
+from relnet.errors import NotFound, RelnetError
 from relnet.mentions import Tagger
 from relnet.mining.analyse import Analyser, read_text_bytes, safe_name
-from relnet.network.explore import MEDIA_TYPES, Explorer, Filters
+from relnet.network.explore import MEDIA_TYPES, Explorer, Filters, StoreUnavailable
 from relnet.web.schemas import (
     LAYOUT_HELP,
     AnalyseRequest,
@@ -67,7 +67,9 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         too_large = JSONResponse({"error": f"request body over the limit of {self.max_bytes} bytes"}, 413)
         length = dict(scope["headers"]).get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > self.max_bytes:
+        if not length.isdigit():
+            return await JSONResponse({"error": "the Content-Length header is not a number"}, 400)(scope, receive, send)
+        if int(length) > self.max_bytes:
             return await too_large(scope, receive, send)
         body, more = b"", True  # read it all (it is small), then hand it on
         while more:
@@ -135,7 +137,8 @@ def create_app(
 
     @app.exception_handler(RelnetError)
     async def relnet_error(request: Request, exc: RelnetError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, 422)
+        code = 404 if isinstance(exc, NotFound) else 503 if isinstance(exc, StoreUnavailable) else 422
+        return JSONResponse({"error": str(exc)}, code)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> JSONResponse:
@@ -238,10 +241,7 @@ def create_app(
         hops: Hops = 1,
     ) -> NeighbourhoodResponse:
         """The relations within ``hops`` of an entity, with their evidence sentences and document ids."""
-        try:
-            sub = await run_in_threadpool(store.neighbourhood, name, hops, filters)
-        except RelnetError as err:
-            raise HTTPException(404, str(err)) from None
+        sub = await run_in_threadpool(store.neighbourhood, name, hops, filters)  # not there: 404; bad types: 422
         if sub.number_of_edges() > limits.max_edges:
             raise HTTPException(422, f"{sub.number_of_edges()} relations are too many to draw (limit "
                                 f"{limits.max_edges}); use fewer hops or stricter filters, or export them")  # fmt: skip
@@ -256,10 +256,7 @@ def create_app(
         hops: Hops = 1,
     ) -> Response:
         """The (filtered) network of the store, or one entity's neighbourhood, as GraphML, Cytoscape.js JSON or CSV."""
-        try:
-            data = await run_in_threadpool(store.export, format, filters, name or None, hops)
-        except RelnetError as err:
-            raise HTTPException(404, str(err)) from None
+        data = await run_in_threadpool(store.export, format, filters, name or None, hops)
         stem = f"relnet-{safe_name(name, 'network')}" if name else "relnet-network"
         return _attachment(data, MEDIA_TYPES[format], f"{stem}.{format}")
 

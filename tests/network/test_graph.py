@@ -176,3 +176,27 @@ def test_csv_export_from_sql_has_the_graph_exports_rows(store: RelationStore, tm
         export(store.path, tmp_path / "sql.csv", "csv", **filters)
         rows = [list(csv.reader((tmp_path / name).open())) for name in ("graph.csv", "sql.csv")]
         assert rows[0][0] == rows[1][0] and sorted(rows[0][1:]) == sorted(rows[1][1:]) and len(rows[1]) > 1
+
+
+def test_a_sentence_is_one_piece_of_evidence_however_many_of_its_pairs_fall_on_the_edge(tmp_path: Path) -> None:
+    # "cyclooxygenase-2 (COX-2)": two gene mentions, one entity; both pairs with aspirin are one sentence of evidence
+    text = "Aspirin inhibits cyclooxygenase-2 (COX-2) in platelets."
+    mentions = (Mention("T1", 0, 7, "Aspirin", CHEMICAL), Mention("T2", 17, 33, "cyclooxygenase-2", GENE),
+                Mention("T3", 35, 40, "COX-2", GENE))  # fmt: skip
+    one = Document("1", text, mentions)
+    two = Document("2", "Aspirin blocks COX-2.", (Mention("T1", 0, 7, "Aspirin", CHEMICAL),
+                                                  Mention("T2", 15, 20, "COX-2", GENE)))  # fmt: skip
+    batch = [(one, [Relation("1", "T1", "T2", "CPR:4", "CPR:4", score=0.7),
+                    Relation("1", "T1", "T3", "CPR:4", "CPR:4", score=0.9)]),
+             (two, [Relation("2", "T1", "T2", "CPR:4", "CPR:4", score=0.5)])]  # fmt: skip
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        store.add_batch(batch, model_id="m")
+        from_store, (row,) = build_graph(store), store.edges()
+        assert len(build_graph(store, min_evidence=2).edges) == 1 and store.edges(min_evidence=3) == []
+    in_memory = build_graph([e for doc, rels in batch for e in evidence_of(doc, rels)])
+    for graph in (from_store, in_memory):
+        ((_, _, data),) = graph.edges(data=True)
+        assert (data["evidence"], data["docs"], data["mean_score"]) == (2, 2, pytest.approx(0.7))
+        first = data["sentences"][0]  # the sentence's best-scored pair: aspirin → COX-2
+        assert first["text"][slice(*first["tail"])] == "COX-2" and first["score"] == 0.9
+    assert (row.evidence, row.docs, row.mean_score) == (2, 2, pytest.approx(0.7))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,10 +54,26 @@ def _garble_documents(folder: Path) -> None:
                    folder / "documents.parquet")  # fmt: skip
 
 
+def _set_relations(column: str, values: list) -> Callable[[Path], None]:
+    def damage(folder: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(folder / "relations.parquet")
+        i = table.schema.get_field_index(column)
+        pq.write_table(table.set_column(i, column, pa.array(values, table.schema.field(i).type)),
+                       folder / "relations.parquet")  # fmt: skip
+
+    return damage
+
+
 @pytest.mark.parametrize(
     ("damage", "where", "message"),
     [
         (lambda f: (f / DONE).write_text("{not json"), DONE, "not a shard record"),
+        (_set_relations("arg2", ["M2", "T9"]), "relations.parquet", "row 2: relation M1 → T9 names no mention T9"),
+        (_set_relations("score", [0.9, float("nan")]), "relations.parquet", "row 2: .* has score nan, not a prob"),
+        (_set_relations("doc_id", ["3", "9"]), "relations.parquet", "row 2: relation of document 9, which the shard"),
         (lambda f: (f / DONE).write_text(json.dumps({"documents": 2})), DONE, "no model_id, tagger_id"),
         (lambda f: (f / "documents.parquet").write_bytes(b"PAR1garbagePAR1"), "documents.parquet", "cannot read"),
         (lambda f: (f / "relations.parquet").unlink(), "relations.parquet", "cannot read"),

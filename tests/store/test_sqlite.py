@@ -51,8 +51,18 @@ def test_sqlite_add_batch_is_atomic(tmp_path: Path) -> None:
     doc, rels = _doc("1")
     broken = [Relation("2", "T3", "T99", "CPR:4")]  # refers to a mention that does not exist
     with RelationStore(path) as store:
-        with pytest.raises(KeyError):
+        with pytest.raises(RelnetError, match="document 2: relation T3 → T99 names no mention T99"):
             store.add_batch([(doc, rels), (_doc("2")[0], broken)])
+        assert store.done_ids() == set()
+
+
+@pytest.mark.parametrize("score", [float("nan"), 7.0, -0.1, "0.9"])
+def test_sqlite_a_score_that_is_no_probability_is_refused(tmp_path: Path, score) -> None:
+    # NaN was stored as NULL, the mark of a gold relation: it passed every --min-confidence with mean score 1.0
+    doc, rels = _doc("1")
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        with pytest.raises(RelnetError, match="not a probability"):
+            store.add_batch([(doc, [replace(rels[0], score=score)])], model_id="m")
         assert store.done_ids() == set()
 
 

@@ -230,8 +230,8 @@ def test_app_neighbourhood_has_evidence_with_doc_ids(client: TestClient) -> None
 )
 def test_app_neighbourhood_filters(client: TestClient, params: dict, edges: int | None) -> None:
     response = client.get("/api/neighbourhood", params=params)
-    if edges is None:
-        assert "no entity named" in _error(response, 404)
+    if edges is None:  # in the store, filtered out: said so (it once said "no entity named", as for a typo)
+        assert f"{params['name']!r} has no relations in the network with these filters" in _error(response, 404)
     else:
         assert len(response.json()["graph"]["edges"]) == edges
 
@@ -248,6 +248,30 @@ def test_app_neighbourhood_filters(client: TestClient, params: dict, edges: int 
 def test_app_neighbourhood_bad_queries(client: TestClient, params: dict, message: str) -> None:
     response = client.get("/api/neighbourhood", params=params)
     assert message in _error(response, 404 if "did you" in message else 422)
+
+
+def test_app_unknown_type_is_the_askers_error_naming_the_labels(client: TestClient) -> None:
+    for path in ("/api/neighbourhood?name=Aspirin&types=cpr:4", "/api/export?types=cpr:4"):
+        assert "its labels: CPR:3, CPR:4, CPR:6" in _error(client.get(path), 422)
+
+
+@pytest.mark.parametrize("damage", ["remove", "overwrite"])
+def test_app_store_gone_or_damaged_while_serving_is_503_without_its_path(
+    model_dir: Path, store_path: Path, tagger: LexiconTagger, damage: str
+) -> None:
+    with TestClient(create_app(model_dir, store_path, tagger)) as c:
+        assert c.get("/api/entities?prefix=a").status_code == 200
+        store_path.unlink()
+        if damage == "overwrite":
+            store_path.write_bytes(b"not a database" * 100)
+        for path in ("/api/entities?prefix=b", "/api/neighbourhood?name=EGFR", "/api/export", "/api/info"):
+            message = _error(c.get(path), 503)
+            assert "store cannot be read now" in message and str(store_path.parent) not in message
+
+
+def test_app_content_length_not_a_number_is_400(small: TestClient) -> None:
+    response = small.post("/api/analyse", content=b"{}", headers={"content-length": "abc"})
+    assert "not a number" in _error(response, 400)
 
 
 def test_app_export_each_format(client: TestClient, tmp_path: Path) -> None:
