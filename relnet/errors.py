@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,26 @@ class InputError(RelnetError):
     def __reduce__(self) -> tuple[type, tuple[str, int | None, str]]:
         # pickled by its fields: an error raised in a worker process (`relnet bench`, Ray) reaches the parent whole
         return type(self), (self.path, self.line, self.message)
+
+
+@contextmanager
+def warnings_of_this_thread() -> Iterator[list[str]]:
+    """The warnings relnet logs in this thread while the block runs (a reader's counted skips), as messages: for
+    a caller that answers someone who never sees the log (the web app), one request per thread."""
+    caught: list[str] = []
+    thread = threading.get_ident()
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.thread == thread and record.levelno >= logging.WARNING:
+                caught.append(record.getMessage())
+
+    handler = Catch()
+    log.addHandler(handler)
+    try:
+        yield caught
+    finally:
+        log.removeHandler(handler)
 
 
 @dataclass

@@ -20,7 +20,7 @@ import networkx as nx
 from relnet.corpus.plaintext import LAYOUTS
 from relnet.corpus.texts import detect_format, read_texts
 from relnet.data import Document
-from relnet.errors import InputError, RelnetError
+from relnet.errors import InputError, RelnetError, warnings_of_this_thread
 from relnet.mentions import Tagger
 from relnet.network.graph import build_graph
 from relnet.relations.evidence import Evidence, evidence_of
@@ -38,9 +38,10 @@ def safe_name(filename: str | None, default: str = "input.txt") -> str:
 
 def read_text_bytes(
     data: bytes, name: str = "input.txt", fmt: str = "auto", layout: str = "blocks"
-) -> tuple[list[Document], str]:
+) -> tuple[list[Document], str, list[str]]:
     """Read ``data`` (plain text, PubTator or BioC) with the corpus readers, through a private temporary file;
-    return the documents and the format they were read in (``text``, ``pubtator`` or ``bioc``).
+    return the documents, the format they were read in (``text``, ``pubtator`` or ``bioc``) and the readers'
+    warnings (records skipped or kept with a remark, counted), which name ``name``.
 
     ``name`` (made safe with `safe_name`) gives plain-text documents their ids (``<stem>:<n>``) and
     BioC its flavour (``.json`` or ``.xml``); errors name it instead of the temporary path. ``layout``
@@ -58,8 +59,9 @@ def read_text_bytes(
         path.write_bytes(data)
         try:
             fmt = detect_format(path) if fmt == "auto" else fmt
-            docs = [d for d in read_texts(path, fmt, layout) if isinstance(d, Document)]  # read while the file is
-            return docs, fmt  # there; deletions (MEDLINE updates) mean nothing here
+            with warnings_of_this_thread() as warnings:  # read while the file is there; deletions (MEDLINE
+                docs = [d for d in read_texts(path, fmt, layout) if isinstance(d, Document)]  # updates): none here
+            return docs, fmt, [w.replace(str(path), name) for w in warnings]
         except InputError as err:
             raise InputError(name, err.line, err.message) from None
         except UnicodeDecodeError as err:

@@ -171,7 +171,7 @@ def create_app(
         pending += 1
         try:
             docs: list[Document]
-            docs, read_as = await run_in_threadpool(read_text_bytes, data, name, fmt, layout)
+            docs, read_as, warnings = await run_in_threadpool(read_text_bytes, data, name, fmt, layout)
             chars = sum(len(d.text) for d in docs)
             if chars > limits.max_chars:
                 raise HTTPException(413, f"the text has {chars} characters; the limit is {limits.max_chars}")
@@ -180,7 +180,7 @@ def create_app(
             analysis = await run_in_threadpool(analyser.analyse, docs)
         finally:
             pending -= 1
-        result = AnalyseResponse.of(analysis, limits.max_sentences, layout if read_as == "text" else None)
+        result = AnalyseResponse.of(analysis, limits.max_sentences, layout if read_as == "text" else None, warnings)
         if out == "csv":
             return _attachment(result.to_csv(), "text/csv", "relnet-analysis.csv")
         return result

@@ -122,9 +122,14 @@ class AnalyseResponse(BaseModel):
     graph: Graph
     seconds: float = Field(description="time spent tagging and classifying")
     layout: Layout | None = Field(None, description="how plain text was split into documents; null for PubTator/BioC")
+    warnings: list[str] = Field(
+        default_factory=list, description="what the reader skipped or kept with a remark, counted (else: nothing)"
+    )
 
     @classmethod
-    def of(cls, analysis: Analysis, max_sentences: int = 20, layout: Layout | None = None) -> AnalyseResponse:
+    def of(
+        cls, analysis: Analysis, max_sentences: int = 20, layout: Layout | None = None, warnings: list[str] = ()
+    ) -> AnalyseResponse:
         documents = []
         for doc, evidence in zip(analysis.documents, analysis.evidence):
             mentions = doc.mention_index()
@@ -146,7 +151,7 @@ class AnalyseResponse(BaseModel):
                 )
             )  # fmt: skip
         graph = Graph.of(analysis.graph, max_sentences)
-        return cls(documents=documents, graph=graph, seconds=analysis.seconds, layout=layout)
+        return cls(documents=documents, graph=graph, seconds=analysis.seconds, layout=layout, warnings=list(warnings))
 
     def to_csv(self) -> str:
         """One row per relation."""

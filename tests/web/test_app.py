@@ -92,6 +92,15 @@ def test_app_analyse_one_document_per_line_is_explicit(client: TestClient) -> No
     assert "layout" in _error(client.post("/api/analyse", json={"text": "x", "layout": "auto"}), 422)
 
 
+def test_app_analyse_tells_the_client_what_the_reader_skipped(client: TestClient) -> None:
+    # the reader's counted warnings went to the server log only (with the temporary file's path)
+    text = PUBTATOR + "7\t27\t35\tinhibits\tDisease\tD2\n"
+    body = client.post("/api/analyse/file", files={"file": ("mine.pubtator", text.encode(), "text/plain")}).json()
+    (warning,) = body["warnings"]
+    assert warning.startswith("mine.pubtator: skipped 1 ") and "Disease" in warning and "/tmp" not in warning
+    assert client.post("/api/analyse", json={"text": PUBTATOR}).json()["warnings"] == []
+
+
 def test_app_analyse_csv_has_one_row_per_relation(client: TestClient) -> None:
     response = client.post("/api/analyse?format=csv", json={"text": TEXT})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")

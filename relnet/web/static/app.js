@@ -169,7 +169,8 @@ function renderAnalysis(result) {
   const mentions = result.documents.reduce((n, d) => n + d.mentions.length, 0);
   const layout = {blocks: " (plain text, separated by blank lines)", lines: " (plain text, one per line)"}[result.layout] || "";
   $("analyse-summary").textContent = result.documents.length + " document(s)" + layout + ", " + mentions +
-    " mention(s), " + relations.length + " relation(s) in " + result.seconds.toFixed(2) + " s";
+    " mention(s), " + relations.length + " relation(s) in " + result.seconds.toFixed(2) + " s" +
+    (result.warnings.length ? ". Reader: " + result.warnings.join("; ") : "");
   $("documents").innerHTML = result.documents.map(d =>
     '<div class="document"><div class="doc-id">' + esc(d.id) + "</div>" +
     highlight(d.text, d.mentions.map(m => [m.start, m.end, m.kind === "GENE" ? "gene" : "chemical"])) + "</div>").join("");
