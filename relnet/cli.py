@@ -21,7 +21,7 @@ import typer
 import typer.core
 
 from relnet.errors import RelnetError
-from relnet.paths import check_output_file, data_dir
+from relnet.paths import check_output_file, check_output_folder, data_dir
 
 
 class _Commands(typer.core.TyperGroup):
@@ -188,6 +188,7 @@ def evaluate(
     from relnet import registry
     from relnet.workflows.evaluate import evaluate_split
 
+    check_output_folder(output)  # before the model is looked up: the first mistake named is the output's
     text = evaluate_split(registry.resolve(model), split, output, batch_size, negative_keep, backend, allow_overlap)
     typer.echo(text)
 
@@ -206,6 +207,8 @@ def predict(
     from relnet import registry
     from relnet.workflows.evaluate import predict_split
 
+    check_output_file(output)
+    check_output_file(output.with_suffix(".jsonl"))
     n = predict_split(registry.resolve(model), split, output, batch_size, backend, allow_overlap)
     typer.echo(f"{n} relations → {output} (and {output.with_suffix('.jsonl')})")
 
@@ -766,6 +769,7 @@ def ensemble(
     from relnet import registry
     from relnet.workflows.ensemble import evaluate_ensemble
 
+    check_output_folder(output)
     members = [registry.resolve(m) for m in models]
     result = evaluate_ensemble(members, split, output, batch_size, average_weights, backend)
     typer.echo(result["text"])
@@ -850,6 +854,7 @@ def bench(
     from relnet import registry
     from relnet.benchmark import BenchConfig, default_backends, run_bench
 
+    check_output_folder(output)
     model = registry.resolve(model) if model is not None else None
     ner_model = registry.resolve(ner_model, "ner") if ner_model is not None else None
     config = BenchConfig(

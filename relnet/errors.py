@@ -36,24 +36,39 @@ class InputError(RelnetError):
         return type(self), (self.path, self.line, self.message)
 
 
+class _ThreadCatcher(logging.Handler):
+    """One handler for every caller of `warnings_of_this_thread`, installed once: each thread's warnings go to
+    that thread's list (adding and removing a handler per request raced with logging in other threads)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lists = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if (caught := getattr(self.lists, "caught", None)) is not None:
+            caught.append(record.getMessage())
+
+
+_CATCHER = _ThreadCatcher()
+_CATCHER_LOCK = threading.Lock()
+
+
 @contextmanager
 def warnings_of_this_thread() -> Iterator[list[str]]:
     """The warnings relnet logs in this thread while the block runs (a reader's counted skips), as messages: for
     a caller that answers someone who never sees the log (the web app), one request per thread."""
+    with _CATCHER_LOCK:
+        if _CATCHER not in log.handlers:
+            log.addHandler(_CATCHER)
+    outer = getattr(_CATCHER.lists, "caught", None)
     caught: list[str] = []
-    thread = threading.get_ident()
-
-    class Catch(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.thread == thread and record.levelno >= logging.WARNING:
-                caught.append(record.getMessage())
-
-    handler = Catch()
-    log.addHandler(handler)
+    _CATCHER.lists.caught = caught
     try:
         yield caught
     finally:
-        log.removeHandler(handler)
+        _CATCHER.lists.caught = outer
+        if outer is not None:  # a nested block's warnings are the outer block's too
+            outer.extend(caught)
 
 
 @dataclass

@@ -182,6 +182,8 @@ def test_cli_an_output_that_cannot_be_written_is_refused_before_the_model_loads(
         (["evaluate", "M", "S", "--output", str(tmp_path / "afile")], "a file; give a folder"),
         (["evaluate-ner", "S", "--output", str(tmp_path / "afile" / "x.json")], "afile is a file, not a folder"),
         (["evaluate-mining", "s.sqlite", "S", "--output", str(tmp_path / "taken")], "a folder; give a file name"),
+        (["ensemble", "M", "--split", "S", "--output", str(tmp_path / "afile")], "a file; give a folder"),
+        (["bench", "--model", "M", "--output", str(tmp_path / "afile")], "a file; give a folder"),
     ]:
         result = runner.invoke(app, argv)
         assert result.exit_code == 2 and message in result.output, result.output  # not "M: model folder not found"

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from relnet.cli import app
 from relnet.corpus.bioc_io import read_bioc
 from relnet.data import CHEMICAL, GENE, Document, Mention, Relation
+from relnet.network.export import export_graph
 from relnet.store import RelationStore
 
 runner = CliRunner()
@@ -66,3 +67,29 @@ def test_nul_and_control_characters_keep_sentences_whole_and_exports_readable(tm
     (back,) = read_bioc(tmp_path / "s.xml")
     assert back.text == text.replace("\x00", " ").replace("\x01", " ").replace("\x0c", " ")  # offsets kept
     assert [back.text[m.start : m.end] for m in back.mentions] == ["aspirin", "Asp irin-target COX-2"]
+
+
+def test_a_store_holding_a_nul_from_an_older_relnet_takes_a_second_models_relations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import relnet.store.sqlite as sqlite
+
+    doc = Document("1", "Aspirin\x00 inhibits COX-2.", (Mention("T1", 0, 7, "Aspirin", CHEMICAL),
+                                                        Mention("T2", 18, 23, "COX-2", GENE)))  # fmt: skip
+    rels = [Relation("1", "T1", "T2", "CPR:4", "CPR:4", score=0.9)]
+    with monkeypatch.context() as m, RelationStore(tmp_path / "s.sqlite") as s:
+        m.setattr(sqlite, "without_nul", lambda d: d)  # as relnet stored it before NULs became spaces
+        s.add_batch([(doc, rels)], model_id="m1")
+    with RelationStore(tmp_path / "s.sqlite") as s:
+        s.add_batch([(doc, rels)], model_id="m2")  # was: "stored with another text or other mentions"
+        assert s.done_ids("m2") == {"1"}
+
+
+def test_graphml_keeps_entities_whose_keys_differ_only_in_control_characters(tmp_path: Path) -> None:
+    graph = nx.MultiDiGraph()
+    for i, key in enumerate(["GENE:a\x01b", "GENE:a\x02b"]):
+        graph.add_node(f"CHEMICAL:c{i}", kind=CHEMICAL, name=f"c{i}")
+        graph.add_node(key, kind=GENE, name=key[5:])
+        graph.add_edge(f"CHEMICAL:c{i}", key, key="CPR:4", label="CPR:4", evidence=i + 1)
+    back = nx.read_graphml(export_graph(graph, tmp_path / "n.graphml", "graphml"))
+    assert back.number_of_nodes() == 4 and sorted(d["evidence"] for *_, d in back.edges(data=True)) == [1, 2]

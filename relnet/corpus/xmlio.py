@@ -26,6 +26,11 @@ def xml_safe(text: str) -> tuple[str, int]:
     return _NOT_XML.subn(" ", text)
 
 
+def xml_safe_id(text: str) -> tuple[str, int]:
+    """An identifier with each character XML cannot hold written as ``\\uXXXX``: distinct ids stay distinct."""
+    return _NOT_XML.subn(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 _PROLOG = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^[>]*(?:\[.*?\])?\s*>)", re.S)
 _ROOT = re.compile(rb"\s*<([A-Za-z_][\w.:-]*)")
 

@@ -15,12 +15,20 @@ from typing import Any
 
 import networkx as nx
 
-from relnet.corpus.xmlio import xml_safe
+from relnet.corpus.xmlio import xml_safe, xml_safe_id
 from relnet.errors import RelnetError
 from relnet.network.types import edge_record, edges, node_record, nodes
 
 EXPORT_FORMATS = ("graphml", "cyjs", "csv")
 log = logging.getLogger("relnet")
+
+
+def _id(value: Any, replaced: list[int]) -> Any:
+    """A node id or edge key XML can hold, escaped, not blanked (two entities must not become one node)."""
+    if isinstance(value, str):
+        value, n = xml_safe_id(value)
+        replaced[0] += n
+    return value
 
 
 def _scalar(value: Any, replaced: list[int]) -> Any:
@@ -38,12 +46,13 @@ def to_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     """Write GraphML; list attributes become JSON strings, ``None`` attributes are left out."""
     flat, replaced = nx.MultiDiGraph(), [0]
     for n, d in graph.nodes(data=True):
-        flat.add_node(_scalar(n, replaced), **{k: _scalar(v, replaced) for k, v in d.items() if v is not None})
+        flat.add_node(_id(n, replaced), **{k: _scalar(v, replaced) for k, v in d.items() if v is not None})
     for u, v, key, d in graph.edges(keys=True, data=True):
         attrs = {k: _scalar(x, replaced) for k, x in d.items() if x is not None}
-        flat.add_edge(_scalar(u, replaced), _scalar(v, replaced), key=_scalar(key, replaced), **attrs)
+        flat.add_edge(_id(u, replaced), _id(v, replaced), key=_id(key, replaced), **attrs)
     if replaced[0]:
-        log.warning("%s: %d characters XML cannot hold (control characters) written as spaces", path, replaced[0])
+        log.warning("%s: %d characters XML cannot hold (control characters) written as spaces (in ids: as \\uXXXX)",
+                    path, replaced[0])  # fmt: skip
     nx.write_graphml(flat, str(path))
     return Path(path)
 

@@ -88,7 +88,8 @@ def _per_sentence(rows: list[Evidence]) -> list[Evidence]:
     for r in rows:
         where = r.sentence_start if r.sentence_start is not None else r.sentence
         key = (r.head.key, r.tail.key, r.label, r.doc_id, where)
-        if key not in kept or (r.score is not None and r.score > (kept[key].score or 0.0)):
+        best = kept.get(key)  # the highest score, an unscored (gold) pair the last choice: SQL's MAX ignores NULL
+        if best is None or (r.score is not None and (best.score is None or r.score > best.score)):
             kept[key] = r
     return list(kept.values())
 

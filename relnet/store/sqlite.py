@@ -489,8 +489,8 @@ class RelationStore:
         def spans(d: Document) -> set[tuple[str, int, int, str]]:
             return {(m.id, m.start, m.end, m.kind) for m in d.mentions}
 
-        stored = self.document(doc.id)
-        if stored is None or stored.text != doc.text or spans(stored) != spans(doc):
+        stored = self.document(doc.id)  # (NUL: as `add_batch` stores it now, not as an older relnet did)
+        if stored is None or without_nul(stored).text != doc.text or spans(stored) != spans(doc):
             raise RelnetError(
                 f"{self.path}: document {doc.id} is stored with another text or other mentions; "
                 "mine with the same mentions (the same tagger or gold annotations) or into a new store"

@@ -200,3 +200,14 @@ def test_a_sentence_is_one_piece_of_evidence_however_many_of_its_pairs_fall_on_t
         first = data["sentences"][0]  # the sentence's best-scored pair: aspirin → COX-2
         assert first["text"][slice(*first["tail"])] == "COX-2" and first["score"] == 0.9
     assert (row.evidence, row.docs, row.mean_score) == (2, 2, pytest.approx(0.7))
+
+
+def test_a_sentence_with_a_gold_and_a_scored_pair_keeps_the_scored_one_in_sql_and_python(tmp_path: Path) -> None:
+    text = "Aspirin inhibits cyclooxygenase-2 (COX-2)."
+    mentions = (Mention("T1", 0, 7, "Aspirin", CHEMICAL), Mention("T2", 17, 33, "cyclooxygenase-2", GENE),
+                Mention("T3", 35, 40, "COX-2", GENE))  # fmt: skip
+    rels = [Relation("1", "T1", "T2", "CPR:4", "CPR:4"), Relation("1", "T1", "T3", "CPR:4", "CPR:4", score=0.0)]
+    with RelationStore(tmp_path / "s.sqlite") as store:
+        store.add_batch([(Document("1", text, mentions), rels)], model_id="m")
+        ((*_, data),), (row,) = build_graph(store).edges(data=True), store.edges()
+    assert data["mean_score"] == row.mean_score == 0.0 and data["evidence"] == row.evidence == 1
