@@ -75,10 +75,11 @@ def test_cli_mining_mine_then_network_commands(tmp_path: Path, split_dir: Path, 
                               "communities"]  # fmt: skip
     out = _ok(["network", "query", store, "cox2", "--hops", "1"])
     assert out.splitlines() == ["2 entities, 1 relations within 1 hop(s) of 'cox2'",
-                                "  Aspirin —CPR:3→ COX-2   evidence 3, mean score 1.00"]  # fmt: skip
+                                "  Aspirin —CPR:3→ COX-2   evidence 2, mean score 1.00"]  # fmt: skip
 
     edges = [  # source, its name, target, its name, label, group, sentences, documents, mean score
-        ["CHEMICAL:aspirin", "Aspirin", "GENE:cox2", "COX-2", "CPR:3", "CPR:3", "3", "1", "0.9998"],
+        # aspirin → COX-2: three pairs in two sentences ("cyclooxygenase-2 (COX-2)": one entity, one sentence)
+        ["CHEMICAL:aspirin", "Aspirin", "GENE:cox2", "COX-2", "CPR:3", "CPR:3", "2", "1", "0.9998"],
         ["CHEMICAL:gefitinib", "Gefitinib", "GENE:egfr", "EGFR", "CPR:3", "CPR:3", "2", "1", "0.9998"],
         ["CHEMICAL:metformin", "Metformin", "GENE:oct1", "OCT1", "CPR:3", "CPR:3", "1", "1", "0.9998"],
     ]
@@ -97,7 +98,7 @@ def test_cli_mining_mine_then_network_commands(tmp_path: Path, split_dir: Path, 
     _ok(["network", "html", store, tmp_path / "net.html", "--min-evidence", "2", "--min-confidence", "0.5"])
     page = json.loads(re.search(r"const DATA = (.*);\n", (tmp_path / "net.html").read_text()).group(1))
     assert sorted((e["source"], e["target"], e["evidence"]) for e in page["edges"]) == [
-        ("CHEMICAL:aspirin", "GENE:cox2", 3), ("CHEMICAL:gefitinib", "GENE:egfr", 2)
+        ("CHEMICAL:aspirin", "GENE:cox2", 2), ("CHEMICAL:gefitinib", "GENE:egfr", 2)
     ]  # fmt: skip
     assert sorted(n["name"] for n in page["nodes"]) == ["Aspirin", "COX-2", "EGFR", "Gefitinib"]
 

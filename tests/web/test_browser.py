@@ -220,4 +220,4 @@ def test_browser_explore_flow(page: Page, shots: Path, tmp_path: Path) -> None:
 
     page.fill("#min-evidence", "3")  # a filter that leaves nothing: the page says why
     page.click("#show-button")
-    expect(page.locator("#explore-error")).to_contain_text("no entity named 'COX-2'")
+    expect(page.locator("#explore-error")).to_contain_text("'COX-2' has no relations in the network with these")
