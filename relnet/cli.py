@@ -404,6 +404,8 @@ def mine(
 
     model_dir = registry.resolve(model)
     ner_dir = registry.resolve(ner_model, "ner") if ner_model is not None else None
+    if tagger == "transformer" and ner_dir is None:  # a registered model's own tagger, as `serve` takes it
+        ner_dir = registry.own_tagger(model)
     if engine not in ("single", "ray"):
         raise RelnetError(f"unknown engine {engine!r}; choose single or ray")
     if engine == "single":
@@ -707,10 +709,9 @@ def serve(
     from relnet.web import create_app
 
     folder = registry.resolve(model)
-    if tagger is None and ner_model is None and model in (None, registry.default_name()):
-        entry = registry.entries().get(registry.default_name())
-        if entry is not None and entry.ner and Path(entry.ner).exists():  # the default model's own tagger
-            tagger, ner_model = "transformer", entry.ner
+    own = registry.own_tagger(model) if tagger in (None, "transformer") and ner_model is None else None
+    if own is not None:  # a registered model's own tagger
+        tagger, ner_model = "transformer", str(own)
     if ner_model is not None:
         ner_model = registry.resolve(ner_model, "ner")
     options = {"lexicon_from": lexicon_from, "ner_model": ner_model, "snap_words": snap_words, "viterbi": viterbi,

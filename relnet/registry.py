@@ -150,6 +150,15 @@ def register(entry: ModelEntry, make_default: bool = True) -> Path:
     return _write(data)
 
 
+def own_tagger(model: str | Path | None) -> Path | None:
+    """The NER model registered with ``model`` (a registered name, or ``None``: the default), if it has one that is
+    there; ``None`` for a folder path or a model registered without a tagger."""
+    if model is not None and Path(model).exists():
+        return None
+    entry = entries().get(str(model) if model is not None else default_name())
+    return Path(entry.ner) if entry is not None and entry.ner and Path(entry.ner).exists() else None
+
+
 def resolve(value: str | Path | None, part: str = "relations") -> Path:
     """A model folder from a folder path, a registered name, or (``None``) the default registered model.
 

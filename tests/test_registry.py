@@ -188,3 +188,21 @@ def test_export_of_a_registered_name_exports_both_its_models(
     result = CliRunner().invoke(app, ["export", "student", "--no-int8"])
     assert result.exit_code == 0, result.output
     assert loaded == [student.resolve(), tagger.resolve()]
+
+
+def test_mine_and_serve_take_a_registered_models_own_tagger_by_its_name(
+    student: Path, tagger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry.add("first", student, make_default=True)  # the default has no tagger: the name's own is the one
+    registry.add("student", student, tagger, make_default=False)
+    seen: dict = {}
+    monkeypatch.setattr("relnet.mining.pipeline.mine_files",
+                        lambda *args, **kwargs: seen.update(mine=kwargs["ner_model"]) or SimpleNamespace())  # fmt: skip
+    monkeypatch.setattr("relnet.mentions.get_tagger", lambda name, **kwargs: seen.update(serve=kwargs["ner_model"]))
+    monkeypatch.setattr("relnet.web.create_app", lambda *args, **kwargs: None)
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: None)
+    runner = CliRunner()
+    runner.invoke(app, ["mine", str(tmp_path), "--model", "student", "--tagger", "transformer", "--store",
+                        str(tmp_path / "s.sqlite")])  # fmt: skip
+    runner.invoke(app, ["serve", "--model", "student"])
+    assert seen == {"mine": tagger.resolve(), "serve": tagger.resolve()}
