@@ -50,7 +50,7 @@ class BenchConfig:
     train_split: str = field(default_factory=lambda: data_path("chemprot/original/training"))
     model: str | None = None  # a relation model folder (…/best)
     ner_model: str | None = None  # an NER model folder
-    backends: list[str] = field(default_factory=lambda: default_backends())
+    backends: list[str] = field(default_factory=default_backends)
     pairs: int = 2000
     abstracts: int = 200
     batch_size: int = 64

@@ -822,8 +822,8 @@ def export(
     from relnet.model.classifier import RelationClassifier
 
     folders = [registry.resolve(model)]
-    if not model.exists() and (ner := registry.entries()[str(model)].ner):  # a registered name: its tagger too
-        folders.append(Path(ner))
+    if (ner := registry.own_tagger(model)) is not None:  # a registered name: its tagger too
+        folders.append(ner)
     for folder in folders:
         load = TransformerTagger.load if (folder / NER_META).is_file() else RelationClassifier.load
         for backend in ("onnx", "int8") if int8 else ("onnx",):

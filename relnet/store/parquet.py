@@ -182,11 +182,11 @@ def read_shard(folder: str | Path) -> Iterator[Item]:
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as err:
             raise InputError(folder / "documents.parquet", None, f"row {row}: not a document ({err!r})") from None
         held.add(doc.id)
-        ids = {m.id for m in doc.mentions}
-        for rel_row, r in by_doc.get(doc.id, []):
+        ids, numbered = {m.id for m in doc.mentions}, by_doc.get(doc.id, [])
+        for rel_row, r in numbered:
             if problem := relation_problem(r, ids):
                 raise InputError(folder / "relations.parquet", None, f"row {rel_row}: {problem}; mine the shard again")
-        items.append((seq, (doc, [r for _, r in by_doc.get(doc.id, [])])))
+        items.append((seq, (doc, [r for _, r in numbered])))
     if orphans := [rel for doc_id, rels_ in by_doc.items() if doc_id not in held for rel in rels_]:
         rel_row, r = orphans[0]  # relations of documents the shard does not hold: lost on import otherwise
         raise InputError(folder / "relations.parquet", None,
