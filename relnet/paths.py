@@ -7,7 +7,8 @@ the repository root, as laid out for development and CI); else ``../shared/data`
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from relnet.errors import RelnetError
@@ -63,3 +64,39 @@ def check_output_folder(path: str | Path) -> None:
     if path.exists() and not path.is_dir():
         raise RelnetError(f"{path}: a file; give a folder for the reports")
     check_output_file(path / "x")
+
+
+PARTIAL, OLD = ".partial", ".old"
+
+
+def write_folder(folder: str | Path, write: Callable[[Path], object]) -> Path:
+    """Write ``folder`` whole or not at all: ``write`` fills the sibling ``NAME.partial``, which then takes the
+    folder's place by two renames. A process killed at any point (a session's end, a full disk) leaves the old
+    folder or the new one, never the new weights beside the old optimiser state; `recover_folders` tidies up."""
+    folder = Path(folder)
+    partial, old = folder.with_name(folder.name + PARTIAL), folder.with_name(folder.name + OLD)
+    shutil.rmtree(partial, ignore_errors=True)
+    write(partial)
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(partial, folder)  # between these two renames only NAME.old and the finished NAME.partial exist
+    shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def recover_folders(parent: str | Path) -> list[str]:
+    """What a kill inside `write_folder` left in ``parent``, made whole: a folder missing beside its
+    ``.old`` copy gets the finished ``.partial`` (else the old copy) back; any other leftover (an unfinished
+    write, an old copy not yet deleted) is removed. Returns the names of the folders put back."""
+    parent = Path(parent)
+    restored = []
+    for old in sorted(parent.glob("*" + OLD)):
+        folder = old.with_name(old.name[: -len(OLD)])
+        partial = folder.with_name(folder.name + PARTIAL)
+        if not folder.exists():
+            os.replace(partial if partial.is_dir() else old, folder)
+            restored.append(folder.name)
+    for leftover in [*parent.glob("*" + PARTIAL), *parent.glob("*" + OLD)]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    return restored

@@ -32,3 +32,56 @@ def test_outputs_that_cannot_be_written_are_refused_before_any_work(tmp_path):
         check_output_file(tmp_path / "afile" / "p.tsv")
     with pytest.raises(RelnetError, match="a file; give a folder"):
         check_output_folder(tmp_path / "afile")
+
+
+def _folder(path, text: str) -> None:
+    path.mkdir()
+    (path / "weights").write_text(text)
+    (path / "state").write_text(text)
+
+
+def test_write_folder_swaps_a_whole_folder_in(tmp_path):
+    from relnet.paths import write_folder
+
+    write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 1"))
+    write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 2"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
+    assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}
+
+
+def test_a_kill_inside_write_folder_leaves_one_whole_folder(tmp_path, monkeypatch):
+    """Killed while writing (the weights written, not the state): the old folder is untouched and the
+    unfinished one removed on recovery; killed between the two renames: the finished new one is put back."""
+    from relnet import paths
+    from relnet.paths import recover_folders, write_folder
+
+    write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 1"))
+
+    def half_written(folder):
+        folder.mkdir()
+        (folder / "weights").write_text("epoch 2")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_folder(tmp_path / "last", half_written)
+    assert (tmp_path / "last" / "weights").read_text() == "epoch 1"
+    assert recover_folders(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
+    assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 1"}
+
+    real_replace, calls = paths.os.replace, []
+
+    def replace_then_die(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # the second rename: the finished folder into place
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(paths.os, "replace", replace_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 2"))
+    monkeypatch.setattr(paths.os, "replace", real_replace)
+    assert not (tmp_path / "last").exists()  # only last.old and the finished last.partial
+    assert recover_folders(tmp_path) == ["last"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
+    assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}

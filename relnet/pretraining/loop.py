@@ -26,6 +26,7 @@ from transformers import AutoModelForMaskedLM, AutoTokenizer
 from relnet.errors import RelnetError
 from relnet.model.backends import resolve_precision
 from relnet.model.encoder import resolve_encoder
+from relnet.paths import OLD, PARTIAL, write_folder
 from relnet.pretraining.config import PretrainConfig
 from relnet.pretraining.data import build_blocks
 from relnet.pretraining.masking import IGNORE, MaskingVocab, mask_tokens
@@ -79,16 +80,16 @@ def mlm_loss(model, inputs: torch.Tensor, attention: torch.Tensor, labels: torch
 
 
 def _save_checkpoint(out: Path, model, tokenizer, optimizer, scheduler, state: dict) -> None:
-    """Write to a temporary folder, then swap it in: a crash mid-write never loses the last checkpoint."""
-    tmp, final = out / (CHECKPOINT + ".tmp"), out / CHECKPOINT
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
+    """The weights and the state of one step, written whole or not at all (`write_folder`)."""
     rng = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
-    torch.save({**state, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "rng": rng},
-               tmp / STATE)  # fmt: skip
-    shutil.rmtree(final, ignore_errors=True)
-    os.replace(tmp, final)
+
+    def write(folder: Path) -> None:
+        model.save_pretrained(folder)
+        tokenizer.save_pretrained(folder)
+        torch.save({**state, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "rng": rng},
+                   folder / STATE)  # fmt: skip
+
+    write_folder(out / CHECKPOINT, write)
 
 
 def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = False, stop_at: int = 0) -> dict:
@@ -96,7 +97,7 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     checkpoint (a planned interruption; ``resume=True`` later continues to the end)."""
     device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite)
     if overwrite and not resume:  # only this run's own artefacts: never a whole folder the user pointed at
-        for name in (CHECKPOINT, CHECKPOINT + ".tmp", FINAL):
+        for name in (CHECKPOINT, CHECKPOINT + PARTIAL, CHECKPOINT + OLD, FINAL):
             shutil.rmtree(out / name, ignore_errors=True)
         (out / BLOCKS).unlink(missing_ok=True)
     ckpt = out / CHECKPOINT

@@ -7,7 +7,8 @@
   record carries (on a GPU the phases overlap asynchronously; only their sum is exact);
 - `EarlyStopping` and `fit`: the epoch loop — batches → steps → dev evaluation → best/last checkpoints →
   early stop — resumable at epoch boundaries with *all* of its state (optimiser, schedule, history, the
-  early-stopping counter, every RNG), so a resumed run is the run that was never interrupted.
+  early-stopping counter, every RNG), so a resumed run is the run that was never interrupted; each checkpoint is
+  written whole or not at all (`relnet.paths.write_folder`), wherever the process is killed.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import torch
 from torch import nn
 
 from relnet.model.backends import autocast, resolve_device
-from relnet.paths import claim_output_dir
+from relnet.paths import claim_output_dir, recover_folders, write_folder
 from relnet.progress import progress
 
 log = logging.getLogger("relnet")
@@ -47,6 +48,8 @@ def open_run(
     out = Path(output_dir)
     claim_output_dir(out, resume, overwrite)
     out.mkdir(parents=True, exist_ok=True)
+    if resume and (restored := recover_folders(out)):
+        log.info("%s: put back %s, written whole before the last run was killed", out, ", ".join(restored))
     if threads:
         torch.set_num_threads(threads)
     return dev, out
@@ -193,6 +196,17 @@ class Fit:
     load: Callable[[Path], None]  # folder → the model's weights loaded from there
 
 
+def _checkpoint(spec: Fit, meta: dict, state: dict | None = None) -> Callable[[Path], None]:
+    """What fills one checkpoint folder: the model with ``meta`` and, for ``last``, the trainer state."""
+
+    def write(folder: Path) -> None:
+        spec.save(folder, meta)
+        if state is not None:
+            torch.save(state, folder / STATE)
+
+    return write
+
+
 def fit(
     spec: Fit,
     stepper: Stepper,
@@ -264,13 +278,12 @@ def fit(
         log.info("epoch %d: loss %.4f, dev %.4f (%.0fs)", epoch + 1, record["train_loss"], score, train_time)
         if stopping.update(score, epoch + 1):
             history.best_score, history.best_epoch = score, epoch + 1
-            spec.save(out / BEST, {"epoch": epoch + 1, **best_extra(record)})
-        spec.save(out / LAST, {"epoch": epoch + 1})
-        torch.save(
-            {"optimizer": stepper.optimizer.state_dict(), "scheduler": stepper.scheduler.state_dict(),
-             "history": history, "stopping": stopping, "epoch": epoch, "step": step, "rng": rng_state(rng)},
-            out / LAST / STATE,
-        )  # fmt: skip
+            write_folder(out / BEST, _checkpoint(spec, {"epoch": epoch + 1, **best_extra(record)}))
+        state = {
+            "optimizer": stepper.optimizer.state_dict(), "scheduler": stepper.scheduler.state_dict(),
+            "history": history, "stopping": stopping, "epoch": epoch, "step": step, "rng": rng_state(rng),
+        }  # fmt: skip
+        write_folder(out / LAST, _checkpoint(spec, {"epoch": epoch + 1}, state))  # weights and state: one swap
         if stopping.stop:
             log.info("early stop: no dev improvement for %d epochs", stopping.stale)
             break

@@ -22,6 +22,7 @@ from relnet.examples.labels import get_scheme
 from relnet.examples.sampling import class_weights, oversample, parse_factors, subsample_negatives
 from relnet.model.classifier import RelationClassifier
 from relnet.model.encoder import PairEncoder
+from relnet.paths import write_folder
 from relnet.training.calibrate import fit_negative_offset, holdout_documents
 from relnet.training.config import TrainConfig
 from relnet.training.core import open_run
@@ -123,7 +124,7 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
         best.meta["logit_bias"][best.labels.index(scheme.negative)] += calibration.negative_offset
         best.meta["calibration"] = calibration.to_json()
         best.meta["calibration"]["dev_micro_f1_uncalibrated"] = uncalibrated.micro["f1"]
-        best.save(out / BEST)
+        write_folder(out / BEST, best.save)  # killed mid-write, the resumed run still finds the model
         log.info("calibration on %d held-out training documents: negative-class offset %+.1f (held-out micro-F1 "
                  "%.4f → %.4f)", len(calibration_docs), calibration.negative_offset, calibration.micro_f1_before,
                  calibration.micro_f1_after)  # fmt: skip

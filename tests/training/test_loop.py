@@ -86,6 +86,34 @@ def test_loop_resume_equals_uninterrupted(
     assert full["micro_f1"] == resumed["micro_f1"]
 
 
+def test_loop_resume_after_a_kill_while_writing_the_checkpoint_equals_uninterrupted(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after epoch 2's weights were written but before its optimiser state: the resumed run must not
+    pair epoch 2's weights with epoch 1's state (it would train epoch 2 twice and end elsewhere)."""
+    from relnet.training import core
+
+    full = run_training(_config(tmp_path / "full", split_dir, tiny_encoder, epochs=3))
+    real_save, calls = core.torch.save, []
+
+    def save_then_die(obj, path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 2:  # the trainer state of epoch 2
+            raise KeyboardInterrupt
+        return real_save(obj, path, *args, **kwargs)
+
+    monkeypatch.setattr(core.torch, "save", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        run_training(_config(tmp_path / "cut", split_dir, tiny_encoder, epochs=3))
+    monkeypatch.setattr(core.torch, "save", real_save)
+    resumed = run_training(_config(tmp_path / "cut", split_dir, tiny_encoder, epochs=3), resume=True)
+    h_full = json.loads((tmp_path / "full/history.json").read_text())
+    h_res = json.loads((tmp_path / "cut/history.json").read_text())
+    assert [round(e["train_loss"], 6) for e in h_full] == [round(e["train_loss"], 6) for e in h_res]
+    assert full["micro_f1"] == resumed["micro_f1"]
+    assert not list((tmp_path / "cut").glob("*.partial")) and not list((tmp_path / "cut").glob("*.old"))
+
+
 def test_loop_resume_keeps_the_early_stopping_state(
     tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
