@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from relnet.errors import RelnetError
-from relnet.paths import data_dir
+from relnet.paths import data_dir, write_text
 
 log = logging.getLogger("relnet")
 
@@ -158,7 +158,7 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
             return record["outputs"]
         resume = record.get("hash") == hashes[step]  # started with the same inputs, then interrupted
         state[step] = {"hash": hashes[step], "done": False}
-        state_path.write_text(json.dumps(state, indent=2))
+        write_text(state_path, json.dumps(state, indent=2))
         echo(f"[{step}] {'resuming' if resume else 'running'}")
         if not resume:
             for path in (out / name for name in writes):
@@ -166,7 +166,7 @@ def build(config: BuildConfig, echo: Callable[[str], None] = print) -> dict[str,
         t0 = time.time()
         outputs = work(resume)
         state[step] = {"hash": hashes[step], "done": True, "seconds": time.time() - t0, "outputs": outputs}
-        state_path.write_text(json.dumps(state, indent=2))
+        write_text(state_path, json.dumps(state, indent=2))
         result["steps"][step] = "ran"
         return outputs
 

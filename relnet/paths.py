@@ -66,6 +66,26 @@ def check_output_folder(path: str | Path) -> None:
     check_output_file(path / "x")
 
 
+def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
+    """Write the file ``path`` whole or not at all: ``write`` fills a hidden sibling (one per process, so two
+    writers never share it), which then replaces ``path`` in one rename. Recipe scripts take a file's presence
+    (``summary.json``, ``documents.jsonl``, ``pseudo.json``) for "this step is done": a run killed mid-write must
+    leave no such file, or a truncated corpus would pass for a finished one."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """`write_file` for a text (UTF-8)."""
+    return write_file(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
 PARTIAL, OLD = ".partial", ".old"
 
 

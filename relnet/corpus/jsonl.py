@@ -15,6 +15,7 @@ from relnet.corpus.streams import numbered_lines
 from relnet.data import CHEMICAL, GENE, Document
 from relnet.errors import InputError, SkipCounter, log
 from relnet.examples.labels import UNKNOWN_LABEL, is_known_label
+from relnet.paths import write_file
 from relnet.schema import TYPE_TO_GROUP
 
 #: The kinds of mention relnet works with (`relnet.data.ENTITY_KINDS` maps a corpus's types onto them).
@@ -111,10 +112,16 @@ def check_document(doc: Document, path: str | Path, lineno: int | None) -> None:
 
 
 def write_documents_jsonl(docs: Iterable[Document], path: str | Path) -> int:
-    """One `Document.to_json` object per line (UTF-8, not ASCII-escaped); returns how many were written."""
+    """One `Document.to_json` object per line (UTF-8, not ASCII-escaped); returns how many were written. The
+    file appears whole or not at all (`write_file`): recipe scripts take its presence for a finished corpus."""
     n = 0
-    with Path(path).open("w", encoding="utf-8") as f:
-        for doc in docs:
-            f.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
-            n += 1
+
+    def write(tmp: Path) -> None:
+        nonlocal n
+        with tmp.open("w", encoding="utf-8") as f:
+            for doc in docs:
+                f.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+                n += 1
+
+    write_file(path, write)
     return n

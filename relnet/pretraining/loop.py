@@ -26,7 +26,7 @@ from transformers import AutoModelForMaskedLM, AutoTokenizer
 from relnet.errors import RelnetError
 from relnet.model.backends import resolve_precision
 from relnet.model.encoder import resolve_encoder
-from relnet.paths import OLD, PARTIAL, write_folder
+from relnet.paths import OLD, PARTIAL, write_folder, write_text
 from relnet.pretraining.config import PretrainConfig
 from relnet.pretraining.data import build_blocks
 from relnet.pretraining.masking import IGNORE, MaskingVocab, mask_tokens
@@ -199,5 +199,5 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
         tokenizer.save_pretrained(out / FINAL)
         summary["encoder"] = str(out / FINAL)
     (out / "history.json").write_text(json.dumps(history, indent=2))
-    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    write_text(out / "summary.json", json.dumps(summary, indent=2))  # last: recipe scripts read it as "done"
     return summary

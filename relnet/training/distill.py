@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from relnet.data import Example
 from relnet.errors import RelnetError
 from relnet.model.classifier import META_FILE, RelationClassifier
 from relnet.model.identity import model_id
+from relnet.paths import write_file
 
 log = logging.getLogger("relnet")
 
@@ -121,8 +121,8 @@ def teacher_targets(
             return saved["targets"]
     targets = to_training_prior(_teacher_probs(folders, ids, examples, student, batch_size, backend),
                                 student.logit_bias)  # fmt: skip
-    if cache is not None:
-        torch.save({"key": key, "teachers": ids, "targets": targets}, cache)
+    if cache is not None:  # whole or not at all: a resumed run loads it without a check
+        write_file(cache, lambda tmp: torch.save({"key": key, "teachers": ids, "targets": targets}, tmp))
     return targets
 
 
@@ -167,9 +167,8 @@ def _teacher_probs(
     mean = torch.stack(per_teacher).mean(0)
     try:
         shared.parent.mkdir(parents=True, exist_ok=True)
-        tmp = shared.with_suffix(f".{os.getpid()}.tmp")  # one per process: two students may write it at once
-        torch.save({"key": key, "teachers": list(ids), "probs": mean[torch.tensor(order)]}, tmp)
-        tmp.replace(shared)  # atomic: a concurrent or interrupted run never reads half a file
+        payload = {"key": key, "teachers": list(ids), "probs": mean[torch.tensor(order)]}
+        write_file(shared, lambda tmp: torch.save(payload, tmp))  # one temporary file per writer: students race
     except OSError as err:  # a read-only home costs only the reuse
         log.warning("teacher probabilities: not cached (%s)", err)
     return mean

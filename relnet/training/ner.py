@@ -20,6 +20,7 @@ from relnet.evaluation.spans import format_span_breakdown, format_span_table
 from relnet.mentions.ner_model import TagSpace, TransformerTagger, collate, encode_document
 from relnet.model.backends import resolve_precision, to_device
 from relnet.model.encoder import resolve_encoder
+from relnet.paths import write_text
 from relnet.training.config import NerConfig
 from relnet.training.core import Fit, Stepper, fit, open_run, optimizer_and_schedule, set_seed
 from relnet.training.data import leak_free
@@ -92,8 +93,7 @@ def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) 
     best_epoch = history[fitted.best_epoch - 1]
     text = format_span_table(best_epoch["dev"]) + "\n" + format_span_breakdown(best_epoch["dev"]["errors"])
     (out / "history.json").write_text(json.dumps(history, indent=2))
-    (out / "dev.json").write_text(
-        json.dumps({"best_epoch": best_epoch["epoch"], "scores": best_epoch["dev"]}, indent=2)
-    )
     (out / "dev.txt").write_text(text + "\n")
+    dev = {"best_epoch": best_epoch["epoch"], "scores": best_epoch["dev"]}
+    write_text(out / "dev.json", json.dumps(dev, indent=2))  # last: scripts/build_best_ner.sh reads it as "done"
     return {"text": text, "micro_f1": fitted.best_score, "best_epoch": best_epoch["epoch"]}

@@ -26,6 +26,7 @@ from relnet.evaluation.official import official_score, prediction_tuples
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.model.classifier import META_FILE, MODEL_FILE, RelationClassifier
+from relnet.paths import write_text
 
 
 def check_same_labels(labels: Sequence[Sequence[str]], names: Sequence[str]) -> list[str]:
@@ -158,6 +159,6 @@ def evaluate_ensemble(
                "models": [str(m) for m in models], "rows": rows}  # fmt: skip
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "ensemble.json").write_text(json.dumps(payload, indent=2))
     (out / "ensemble.txt").write_text(text + "\n")
+    write_text(out / "ensemble.json", json.dumps(payload, indent=2))  # last: scripts read it as "done"
     return {**payload, "text": text}

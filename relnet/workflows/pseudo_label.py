@@ -43,6 +43,7 @@ from relnet.examples.candidates import make_examples
 from relnet.examples.labels import LabelScheme, get_scheme
 from relnet.mentions import Tagger, tag_all
 from relnet.model.classifier import RelationClassifier
+from relnet.paths import write_text
 from relnet.progress import progress
 from relnet.relations.extract import chunked
 from relnet.text.sentences import split_sentences
@@ -307,8 +308,8 @@ def pseudo_label_to_folder(
                 "excluded_ids": len(exclude), "min_confidence": min_confidence, "max_per_class": max_per_class,
                 "max_docs": max_docs, "seed": seed, "max_sentence_chars": max_sentence_chars,
                 "negative_ratio": negative_ratio}  # fmt: skip
-    (out / "pseudo.json").write_text(json.dumps({"settings": settings, **stats.to_json()}, indent=2))
     (out / "pseudo.txt").write_text(stats.format() + "\n")
+    write_text(out / "pseudo.json", json.dumps({"settings": settings, **stats.to_json()}, indent=2))  # "done"
     return stats
 
 
@@ -406,6 +407,6 @@ def pseudo_tag_to_folder(
     settings = {"inputs": [str(i) for i in inputs], "exclude_splits": [str(s) for s in exclude_splits],
                 "excluded_ids": len(exclude), "max_docs": max_docs, "max_sentence_chars": max_sentence_chars,
                 **(settings or {})}  # fmt: skip
-    (out / "pseudo.json").write_text(json.dumps({"settings": settings, **stats.to_json()}, indent=2))
     (out / "pseudo.txt").write_text(stats.format() + "\n")
+    write_text(out / "pseudo.json", json.dumps({"settings": settings, **stats.to_json()}, indent=2))  # "done"
     return stats

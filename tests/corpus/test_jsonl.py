@@ -21,6 +21,26 @@ def test_jsonl_round_trips_a_split(split_dir: Path, tmp_path: Path) -> None:
     assert read_documents_jsonl(tmp_path) == docs  # a folder means its documents.jsonl
 
 
+def test_jsonl_a_write_cut_short_leaves_no_file(split_dir: Path, tmp_path: Path) -> None:
+    """Recipe scripts take documents.jsonl's presence for a finished corpus: a run killed mid-write must leave
+    none (and an earlier whole one untouched), not the documents written so far."""
+    docs, out = read_documents(split_dir), tmp_path / "out"
+    out.mkdir()
+
+    def killed_after_the_first():
+        yield docs[0]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_documents_jsonl(killed_after_the_first(), out / DOCUMENTS_JSONL)
+    assert list(out.iterdir()) == []
+    write_documents_jsonl(docs, out / DOCUMENTS_JSONL)
+    with pytest.raises(KeyboardInterrupt):
+        write_documents_jsonl(killed_after_the_first(), out / DOCUMENTS_JSONL)
+    assert [p.name for p in out.iterdir()] == [DOCUMENTS_JSONL]
+    assert read_documents_jsonl(out) == docs
+
+
 @pytest.mark.parametrize("where", ["folder", "file", "other_name"])
 def test_jsonl_read_documents_and_load_examples_dispatch(split_dir: Path, tmp_path: Path, where: str) -> None:
     docs = read_documents(split_dir)
