@@ -488,6 +488,13 @@ def pseudo_label(
     ] = None,
     batch_size: int = 64,
     backend: BackendOpt = "auto",
+    cache: Annotated[
+        bool,
+        typer.Option(
+            help="look the pairs a model scored before up in RELNET_HOME/pair-probs (a killed run resumes there; "
+            "safe to delete)"
+        ),
+    ] = True,
 ) -> None:
     """Self-training data: tag INPUT…, label every candidate pair with --teacher, keep the confident ones, write
     them as a corpus for `relnet train --extra-train`."""
@@ -503,7 +510,7 @@ def pseudo_label(
     gate_dir = str(registry.resolve(gate)) if gate is not None else None
     stats = pseudo_label_to_folder(
         inputs, output, teachers, ner, gate_dir, exclude or [], min_confidence, max_per_class, max_docs, seed,
-        resolve_backend(backend), batch_size, max_sentence_chars, negative_ratio,
+        resolve_backend(backend), batch_size, max_sentence_chars, negative_ratio, cache,
     )  # fmt: skip
     typer.echo(stats.format())
     typer.echo(f"corpus     {output / 'documents.jsonl'}  (relnet train --extra-train {output})")

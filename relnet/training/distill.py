@@ -26,7 +26,8 @@ from torch.nn import functional as F
 from relnet.data import Example
 from relnet.errors import RelnetError
 from relnet.model.classifier import META_FILE, RelationClassifier
-from relnet.model.identity import model_id
+from relnet.model.prob_cache import cache_id as teacher_id
+from relnet.model.prob_cache import example_key
 from relnet.paths import write_file
 
 log = logging.getLogger("relnet")
@@ -65,27 +66,11 @@ def distillation_loss(
     return alpha * hard + (1 - alpha) * temperature**2 * soft
 
 
-def example_key(e: Example) -> str:
-    """What a teacher sees of an example: its text and marked spans (a cache shared between runs must not
-    confuse two corpora that reuse ids)."""
-    return (
-        f"{e.doc_id}|{e.head_id}|{e.tail_id}|{e.offset}|{e.head.as_list()}|{e.tail.as_list()}|"
-        f"{e.head_kind}|{e.tail_kind}|{e.text}"
-    )
-
-
 def _cache_key(teacher_ids: Sequence[str], examples: Sequence[Example]) -> str:
     h = hashlib.sha256(json.dumps(list(teacher_ids)).encode())
     for e in examples:
         h.update(example_key(e).encode())
     return h.hexdigest()[:16]
-
-
-def teacher_id(folder: str | Path, backend: str) -> str:
-    """A teacher's key in the probability caches: its weights and the arithmetic that ran them. bf16/int8 predict
-    other probabilities (as in the store's `model_id`); a GPU's fp32 differs from the CPU's at rounding level only,
-    which the store ignores, but a cache must not, or a rerun on the CPU would not repeat the CPU's run bit for bit."""
-    return model_id(folder, backend) + ("+cuda" if backend == "cuda" else "")
 
 
 def load_teachers(folders: Sequence[str], labels: Sequence[str], backend: str = "fp32") -> list[RelationClassifier]:

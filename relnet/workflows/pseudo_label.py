@@ -43,6 +43,7 @@ from relnet.examples.candidates import make_examples
 from relnet.examples.labels import LabelScheme, get_scheme
 from relnet.mentions import Tagger, tag_all
 from relnet.model.classifier import RelationClassifier
+from relnet.model.prob_cache import CachedModel
 from relnet.paths import write_text
 from relnet.progress import progress
 from relnet.relations.extract import chunked
@@ -78,6 +79,7 @@ class PseudoStats:
     kept: Counter[str] = field(default_factory=Counter)
     documents_by_source: Counter[str] = field(default_factory=Counter)  # documents labelled (not excluded)
     kept_by_source: Counter[str] = field(default_factory=Counter)
+    scores_reused: int = 0  # model scores read from the pair-probability cache, not predicted (relnet.model.prob_cache)
 
     def to_json(self) -> dict:
         return {**asdict(self), "kept": dict(self.kept.most_common()),
@@ -101,6 +103,8 @@ class PseudoStats:
                  f"kept                {sum(self.kept.values())}",
                  *(f"  {label:<16}  {n}" for label, n in self.kept.most_common()),
                  "by source", *self.source_yield()]  # fmt: skip
+        if self.scores_reused:
+            lines.append(f"model scores read from the cache, not predicted: {self.scores_reused}")
         return "\n".join(lines)
 
 
@@ -168,10 +172,17 @@ def to_document(pair: PseudoPair, scheme: LabelScheme) -> Document:
                     meta={"confidence": pair.confidence, "sentence_offset": ex.offset})  # fmt: skip
 
 
-def _teacher(folders: Sequence[str | Path], backend: str) -> Ensemble:
+def _load(folder: str | Path, backend: str, cache: bool) -> RelationClassifier | CachedModel:
+    """A model, through the pair-probability cache with ``cache``: a run killed at a session's end resumes where
+    it stopped, and the pairs another run scored with the same model are looked up, not predicted."""
+    model = RelationClassifier.load(folder, backend)
+    return CachedModel.shared(model, folder, backend) if cache else model
+
+
+def _teacher(folders: Sequence[str | Path], backend: str, cache: bool = False) -> Ensemble:
     if not folders:
         raise RelnetError("pseudo-labelling needs a teacher: --teacher MODEL (repeat for an ensemble)")
-    return Ensemble([RelationClassifier.load(f, backend) for f in folders])
+    return Ensemble([_load(f, backend, cache) for f in folders])
 
 
 class _DocumentCounts(Protocol):
@@ -212,7 +223,7 @@ def pseudo_label(
     docs: Iterable[Document | Deletion],
     tagger: Tagger,
     teacher: Ensemble,
-    gate: RelationClassifier | None = None,
+    gate: RelationClassifier | CachedModel | None = None,
     min_confidence: float = 0.9,
     exclude: set[str] | frozenset[str] = frozenset(),
     max_docs: int = 0,
@@ -278,8 +289,10 @@ def pseudo_label_to_folder(
     batch_size: int = 64,
     max_sentence_chars: int = MAX_SENTENCE_CHARS,
     negative_ratio: float = 0.0,
+    cache: bool = True,
 ) -> PseudoStats:
-    """Read ``inputs``, label them, write ``output/documents.jsonl`` + ``pseudo.json`` + ``pseudo.txt``."""
+    """Read ``inputs``, label them, write ``output/documents.jsonl`` + ``pseudo.json`` + ``pseudo.txt``. With
+    ``cache``, every model's scores go through ``RELNET_HOME/pair-probs`` (`relnet.model.prob_cache`)."""
     from relnet.corpus import read_documents
     from relnet.mining.pipeline import read_inputs
 
@@ -289,14 +302,15 @@ def pseudo_label_to_folder(
     if negative_ratio < 0:
         raise RelnetError(f"--negative-ratio must be ≥ 0, got {negative_ratio}")
     exclude = {d.id for split in exclude_splits for d in read_documents(split)}
-    ensemble = _teacher(teacher, backend)
+    ensemble = _teacher(teacher, backend, cache)
     scheme = get_scheme(ensemble.members[0].meta.get("scheme", "cpr"))
     if negative_ratio and scheme.negative is None:
         raise RelnetError(f"--negative-ratio needs a scheme with a negative class; the teacher's is {scheme.name}")
-    gate_model = RelationClassifier.load(gate, backend) if gate else None
+    gate_model = _load(gate, backend, cache) if gate else None
     pairs, stats = pseudo_label(read_inputs(list(inputs), tagged=True), tagger, ensemble, gate_model, min_confidence,
                                 exclude, max_docs, batch_size=batch_size,
                                 max_sentence_chars=max_sentence_chars)  # fmt: skip
+    stats.scores_reused = sum(m.reused for m in [*ensemble.members, gate_model] if isinstance(m, CachedModel))
     pairs = balance(pairs, max_per_class, seed, stats, scheme.negative, negative_ratio)
     stats.kept = Counter(p.label for p in pairs)
     stats.kept_by_source = Counter(p.source for p in pairs)

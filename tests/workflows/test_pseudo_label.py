@@ -160,6 +160,41 @@ def test_pseudo_label_end_to_end_feeds_training(
     assert ratio.exit_code == 2 and "--negative-ratio must be ≥ 0" in ratio.output
 
 
+def test_pseudo_label_resumes_from_the_pair_probability_cache(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, abstracts: Path, monkeypatch
+) -> None:
+    """A run stopped after the first document (--max-docs 1, as a kill would stop it) left its scores in the
+    cache: the full run predicts only the rest, and writes what a run without the cache writes."""
+    teacher = _train(tmp_path / "teacher", split_dir, dev_dir, tiny_encoder)
+
+    def run(out: str, *extra: str):
+        result = CliRunner().invoke(app, ["pseudo-label", str(abstracts), "--output", str(tmp_path / out),
+                                          "--teacher", teacher, "--exclude", str(dev_dir), "--min-confidence", "0.01",
+                                          "--tagger", "lexicon", "--lexicon-from", str(split_dir), "--backend", "fp32",
+                                          *extra])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return json.loads((tmp_path / out / "pseudo.json").read_text()), (tmp_path / out / "documents.jsonl")
+
+    plain, plain_docs = run("plain", "--no-cache")
+    assert plain["scores_reused"] == 0 and not list(tmp_path.glob("relnet-home/pair-probs/*"))
+    first, _ = run("first", "--max-docs", "1")
+    assert first["scores_reused"] == 0 and first["candidates"] > 0
+    predicted = []
+    real = RelationClassifier.predict_proba
+    monkeypatch.setattr(RelationClassifier, "predict_proba",
+                        lambda self, exs, *a, **k: predicted.append(len(exs)) or real(self, exs, *a, **k))  # fmt: skip
+    full, full_docs = run("full")
+    assert full["scores_reused"] == first["candidates"]
+    assert sum(predicted) == plain["candidates"] - first["candidates"] > 0
+    assert full_docs.read_text() == plain_docs.read_text()
+    assert {k: v for k, v in full.items() if k != "scores_reused"} == {
+        k: v for k, v in plain.items() if k != "scores_reused"
+    }
+    predicted.clear()
+    again, _ = run("again", "--min-confidence", "0.5")  # another threshold: nothing predicted at all
+    assert predicted == [] and again["scores_reused"] == plain["candidates"]
+
+
 def test_fine_teacher_needs_a_cpr_gate(
     tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, abstracts: Path
 ) -> None:

@@ -1,0 +1,120 @@
+"""A model's class probabilities for the pairs it has already scored, kept on disk.
+
+`relnet pseudo-label` runs a gate and a teacher over tens of thousands of abstracts: an hour and more on a
+laptop's cores. With the cache, a run killed at a session's end resumes where it stopped (the pairs scored so far
+are looked up, not predicted again), and a second run with the same model — another teacher, another cap, a
+larger ``--max-docs`` — pays only for the pairs it has not seen.
+
+Keyed by the model's content and arithmetic (`relnet.model.identity.model_id`, with ``+cuda`` on a GPU) and by
+what the model sees of a pair (`example_key`, hashed): one folder per model under ``RELNET_HOME/pair-probs``, one
+append-only JSONL file per writing process (two runs may share a model), flushed after each call; a line cut
+short by a kill is ignored. Probabilities are stored as the float32 values the model gave, so a lookup returns
+exactly what a prediction in the same batch returned. Safe to delete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+
+from relnet.data import Example
+from relnet.model.classifier import RelationClassifier
+from relnet.model.identity import model_id
+
+log = logging.getLogger("relnet")
+
+SHARED_CACHE = "pair-probs"  # under relnet.registry.home()
+
+
+def example_key(e: Example) -> str:
+    """What a model sees of an example: its text and marked spans (a cache shared between runs must not
+    confuse two corpora that reuse ids)."""
+    return (
+        f"{e.doc_id}|{e.head_id}|{e.tail_id}|{e.offset}|{e.head.as_list()}|{e.tail.as_list()}|"
+        f"{e.head_kind}|{e.tail_kind}|{e.text}"
+    )
+
+
+def cache_id(folder: str | Path, backend: str) -> str:
+    """A model's key in the probability caches: its weights and the arithmetic that ran them. bf16/int8 predict
+    other probabilities (as in the store's `model_id`); a GPU's fp32 differs from the CPU's at rounding level only,
+    which the store ignores, but a cache must not, or a rerun on the CPU would not repeat the CPU's run bit for bit."""
+    return model_id(folder, backend) + ("+cuda" if backend == "cuda" else "")
+
+
+def _digest(key: str) -> str:
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
+class CachedModel:
+    """``model``'s `predict_proba` through the cache in ``folder``: pairs scored before are read back, the others
+    predicted (in one call, in their order) and appended."""
+
+    def __init__(self, model: RelationClassifier, folder: str | Path) -> None:
+        self.model, self.folder = model, Path(folder)
+        self.labels, self.meta = model.labels, model.meta
+        self.seen: dict[str, list[float]] = {}
+        self.reused = 0
+        if self.folder.is_dir():
+            for path in sorted(self.folder.glob("*.jsonl")):
+                self._read(path)
+        self._file = None
+
+    @classmethod
+    def shared(cls, model: RelationClassifier, model_folder: str | Path, backend: str) -> CachedModel:
+        """The cache of the model saved in ``model_folder``, under ``RELNET_HOME/pair-probs``."""
+        from relnet.registry import home
+
+        return cls(model, home() / SHARED_CACHE / cache_id(model_folder, backend).replace(":", "-"))
+
+    def _read(self, path: Path) -> None:
+        width, torn = len(self.labels), 0
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                try:
+                    key, probs = json.loads(line)
+                except ValueError:  # the last line of a killed run, cut short
+                    torn += 1
+                    continue
+                if isinstance(key, str) and isinstance(probs, list) and len(probs) == width:
+                    self.seen[key] = probs
+                else:
+                    torn += 1
+        if torn:
+            log.warning("%s: %d unreadable line(s) ignored (a run killed mid-write); they are predicted again", path,
+                        torn)  # fmt: skip
+
+    def predict_proba(self, examples: Sequence[Example], batch_size: int = 64) -> torch.Tensor:
+        keys = [_digest(example_key(e)) for e in examples]
+        missing = [i for i, k in enumerate(keys) if k not in self.seen]
+        self.reused += len(keys) - len(missing)
+        if missing:
+            probs = self.model.predict_proba([examples[i] for i in missing], batch_size)
+            lines = []
+            for i, p in zip(missing, probs.tolist()):
+                self.seen[keys[i]] = p
+                lines.append(json.dumps([keys[i], p]) + "\n")
+            self._append("".join(lines))
+        return torch.tensor([self.seen[k] for k in keys], dtype=torch.float32).reshape(len(keys), len(self.labels))
+
+    def _append(self, text: str) -> None:
+        try:
+            if self._file is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                path = self.folder / f"{os.getpid()}.jsonl"  # a pid reused: its file is appended to
+                self._file = path.open("a", encoding="utf-8")
+                if path.stat().st_size:
+                    with path.open("rb") as f:
+                        f.seek(-1, os.SEEK_END)
+                        if f.read() != b"\n":
+                            self._file.write("\n")  # after a line cut short, not glued to it
+            self._file.write(text)
+            self._file.flush()
+        except OSError as err:  # a read-only home costs only the reuse
+            log.warning("pair probabilities: not cached (%s)", err)

@@ -1,0 +1,71 @@
+"""relnet/model/prob_cache.py: a model's pair probabilities on disk, read back exactly, a torn line ignored."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+import torch
+
+from relnet.data import Example, Span
+from relnet.model.classifier import RelationClassifier
+from relnet.model.prob_cache import CachedModel, cache_id
+from relnet.model.tiny import save_tiny_relation_classifier
+
+
+def _examples(n: int) -> list[Example]:
+    text = "Aspirin inhibits COX-2 and blocks EGFR in platelets."
+    return [Example(f"d{i}", text, Span(0, 7), Span(17, 22) if i % 2 else Span(34, 38), "", head_id="T1",
+                    tail_id=f"T{i}") for i in range(n)]  # fmt: skip
+
+
+def test_cached_model_returns_exactly_what_the_model_predicted(tmp_path: Path, monkeypatch, caplog) -> None:
+    folder = save_tiny_relation_classifier(tmp_path / "m", [0.0, 1.0, 0.5, -1.0, 0.2, 0.1], random_head=True)
+    model = RelationClassifier.load(folder)
+    examples = _examples(6)
+    direct = model.predict_proba(examples, 4)
+    cached = CachedModel.shared(model, folder, "fp32")
+    assert cached.folder.name == cache_id(folder, "fp32").replace(":", "-")
+    first = cached.predict_proba(examples[:3], 4)
+    assert torch.equal(first, model.predict_proba(examples[:3], 4)) and cached.reused == 0
+    # a second process with the same model: the three scored pairs are read back bit for bit, three predicted
+    calls = []
+    real = RelationClassifier.predict_proba
+
+    def counting(self, exs, batch_size=64, progress=False):
+        calls.append(len(exs))
+        return real(self, exs, batch_size, progress)
+
+    monkeypatch.setattr(RelationClassifier, "predict_proba", counting)
+    again = CachedModel.shared(model, folder, "fp32")
+    both = again.predict_proba(examples, 4)
+    assert calls == [3] and again.reused == 3
+    assert torch.equal(both[:3], first) and torch.allclose(both, direct, atol=1e-6)
+    # a run killed mid-write leaves a line cut short: ignored with a warning, the pair predicted again
+    cache_file = next(again.folder.glob("*.jsonl"))
+    cache_file.write_text(cache_file.read_text() + '["abc", [0.1, 0.')
+    with caplog.at_level(logging.WARNING, logger="relnet"):
+        third = CachedModel.shared(model, folder, "fp32")
+    assert "1 unreadable line(s) ignored" in caplog.text and len(third.seen) == 6
+    assert torch.equal(third.predict_proba(examples, 4), both) and calls == [3]
+
+
+def test_cached_model_is_per_model_and_backend(tmp_path: Path) -> None:
+    a = save_tiny_relation_classifier(tmp_path / "a", [0.0] * 6, random_head=True, seed=1)
+    b = save_tiny_relation_classifier(tmp_path / "b", [0.0] * 6, random_head=True, seed=2)
+    assert cache_id(a, "fp32") != cache_id(b, "fp32")
+    assert cache_id(a, "fp32") != cache_id(a, "bf16") and cache_id(a, "cuda") != cache_id(a, "fp32")
+    cached = CachedModel.shared(RelationClassifier.load(a), a, "fp32")
+    cached.predict_proba(_examples(2), 4)
+    other = CachedModel.shared(RelationClassifier.load(b), b, "fp32")
+    assert other.seen == {} and len(cached.seen) == 2
+
+
+@pytest.mark.parametrize("width", [5, 7])
+def test_cached_model_ignores_lines_of_another_label_count(tmp_path: Path, width: int) -> None:
+    folder = save_tiny_relation_classifier(tmp_path / "m", [0.0] * 6)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "1.jsonl").write_text(f'["k", {[0.1] * width}]\n')
+    assert CachedModel(RelationClassifier.load(folder), cache).seen == {}
