@@ -105,18 +105,18 @@ def write_folder(folder: str | Path, write: Callable[[Path], object]) -> Path:
     return folder
 
 
-def recover_folders(parent: str | Path) -> list[str]:
-    """What a kill inside `write_folder` left in ``parent``, made whole: a folder missing beside its
-    ``.old`` copy gets the finished ``.partial`` (else the old copy) back; any other leftover (an unfinished
-    write, an old copy not yet deleted) is removed. Returns the names of the folders put back."""
+def recover_folders(parent: str | Path, names: Sequence[str]) -> list[str]:
+    """What a kill inside `write_folder` left of the folders ``names`` in ``parent``, made whole: a folder missing
+    beside its ``.old`` copy gets the finished ``.partial`` (else the old copy) back; any other leftover (an
+    unfinished write, an old copy not yet deleted) is removed. Returns the names of the folders put back."""
     parent = Path(parent)
     restored = []
-    for old in sorted(parent.glob("*" + OLD)):
-        folder = old.with_name(old.name[: -len(OLD)])
-        partial = folder.with_name(folder.name + PARTIAL)
-        if not folder.exists():
+    for name in names:
+        folder = parent / name
+        partial, old = parent / (name + PARTIAL), parent / (name + OLD)
+        if old.is_dir() and not folder.exists():
             os.replace(partial if partial.is_dir() else old, folder)
-            restored.append(folder.name)
-    for leftover in [*parent.glob("*" + PARTIAL), *parent.glob("*" + OLD)]:
-        shutil.rmtree(leftover, ignore_errors=True)
+            restored.append(name)
+        for leftover in (partial, old):
+            shutil.rmtree(leftover, ignore_errors=True)
     return restored

@@ -65,7 +65,7 @@ def test_a_kill_inside_write_folder_leaves_one_whole_folder(tmp_path, monkeypatc
     with pytest.raises(KeyboardInterrupt):
         write_folder(tmp_path / "last", half_written)
     assert (tmp_path / "last" / "weights").read_text() == "epoch 1"
-    assert recover_folders(tmp_path) == []
+    assert recover_folders(tmp_path, ["last"]) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
     assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 1"}
 
@@ -82,6 +82,7 @@ def test_a_kill_inside_write_folder_leaves_one_whole_folder(tmp_path, monkeypatc
         write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 2"))
     monkeypatch.setattr(paths.os, "replace", real_replace)
     assert not (tmp_path / "last").exists()  # only last.old and the finished last.partial
-    assert recover_folders(tmp_path) == ["last"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
+    (tmp_path / "notes.old").mkdir()  # not a checkpoint's: left alone
+    assert recover_folders(tmp_path, ["best", "last"]) == ["last"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last", "notes.old"]
     assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}

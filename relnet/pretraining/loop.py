@@ -95,7 +95,7 @@ def _save_checkpoint(out: Path, model, tokenizer, optimizer, scheduler, state: d
 def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = False, stop_at: int = 0) -> dict:
     """Run (or continue) MLM pretraining; returns a summary. ``stop_at`` ends early at that step with a
     checkpoint (a planned interruption; ``resume=True`` later continues to the end)."""
-    device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite)
+    device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite, (CHECKPOINT,))
     if overwrite and not resume:  # only this run's own artefacts: never a whole folder the user pointed at
         for name in (CHECKPOINT, CHECKPOINT + PARTIAL, CHECKPOINT + OLD, FINAL):
             shutil.rmtree(out / name, ignore_errors=True)

@@ -39,16 +39,21 @@ BEST, LAST, STATE = "best", "last", "trainer_state.pt"
 
 
 def open_run(
-    output_dir: str | Path, device: str, threads: int, resume: bool, overwrite: bool
+    output_dir: str | Path,
+    device: str,
+    threads: int,
+    resume: bool,
+    overwrite: bool,
+    checkpoints: tuple[str, ...] = (BEST, LAST),
 ) -> tuple[torch.device, Path]:
     """What every trainer does first: pick the device (`--device cuda` without a GPU fails before any
-    work), claim the run folder (`claim_output_dir`), create it, and set the intra-op threads (0: PyTorch's
-    default)."""
+    work), claim the run folder (`claim_output_dir`), create it, mend the ``checkpoints`` a kill cut short
+    (`recover_folders`) when resuming, and set the intra-op threads (0: PyTorch's default)."""
     dev = resolve_device(device)
     out = Path(output_dir)
     claim_output_dir(out, resume, overwrite)
     out.mkdir(parents=True, exist_ok=True)
-    if resume and (restored := recover_folders(out)):
+    if resume and (restored := recover_folders(out, checkpoints)):
         log.info("%s: put back %s, written whole before the last run was killed", out, ", ".join(restored))
     if threads:
         torch.set_num_threads(threads)
