@@ -7,9 +7,9 @@ larger ``--max-docs`` — pays only for the pairs it has not seen.
 
 Keyed by the model's content and arithmetic (`relnet.model.identity.model_id`, with ``+cuda`` on a GPU) and by
 what the model sees of a pair (`example_key`, hashed): one folder per model under ``RELNET_HOME/pair-probs``, one
-append-only JSONL file per writing process (two runs may share a model), flushed after each call; a line cut
-short by a kill is ignored. Probabilities are stored as the float32 values the model gave, so a lookup returns
-exactly what a prediction in the same batch returned. Safe to delete.
+append-only JSONL file per writing process (two runs may share a model), flushed after each call; only complete
+lines are read, so a line cut short by a kill is never taken up. Probabilities are stored as the float32 values
+the model gave, so a lookup returns exactly what a prediction in the same batch returned. Safe to delete.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -54,17 +55,19 @@ def _digest(key: str) -> str:
 
 class CachedModel:
     """``model``'s `predict_proba` through the cache in ``folder``: pairs scored before are read back, the others
-    predicted (in one call, in their order) and appended."""
+    predicted (in one call, in their order) and appended to this process's own file. Before predicting, the
+    files are read again from where they were last read, so a run started beside another (a gate's pass over
+    the documents while the teacher still trains) takes up every pair the other has scored meanwhile."""
 
     def __init__(self, model: RelationClassifier, folder: str | Path) -> None:
         self.model, self.folder = model, Path(folder)
         self.labels, self.meta = model.labels, model.meta
         self.seen: dict[str, list[float]] = {}
         self.reused = 0
-        if self.folder.is_dir():
-            for path in sorted(self.folder.glob("*.jsonl")):
-                self._read(path)
+        self._read_up_to: dict[Path, int] = {}
+        self._own = self.folder / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.jsonl"  # never another run's file
         self._file = None
+        self._refresh()
 
     @classmethod
     def shared(cls, model: RelationClassifier, model_folder: str | Path, backend: str) -> CachedModel:
@@ -73,26 +76,44 @@ class CachedModel:
 
         return cls(model, home() / SHARED_CACHE / cache_id(model_folder, backend).replace(":", "-"))
 
+    def _refresh(self) -> None:
+        if self.folder.is_dir():
+            for path in sorted(self.folder.glob("*.jsonl")):
+                if path != self._own:
+                    self._read(path)
+
     def _read(self, path: Path) -> None:
-        width, torn = len(self.labels), 0
-        with path.open(encoding="utf-8") as f:
-            for line in f:
-                try:
-                    key, probs = json.loads(line)
-                except ValueError:  # the last line of a killed run, cut short
-                    torn += 1
-                    continue
-                if isinstance(key, str) and isinstance(probs, list) and len(probs) == width:
-                    self.seen[key] = probs
-                else:
-                    torn += 1
-        if torn:
-            log.warning("%s: %d unreadable line(s) ignored (a run killed mid-write); they are predicted again", path,
-                        torn)  # fmt: skip
+        """The complete lines of ``path`` not read yet (a line still being written is read next time)."""
+        start, width, bad = self._read_up_to.get(path, 0), len(self.labels), 0
+        try:
+            with path.open("rb") as f:
+                f.seek(start)
+                data = f.read()
+        except OSError as err:
+            log.warning("%s: unreadable, its pairs are predicted again (%s)", path, err)
+            self._read_up_to[path] = 1 << 62
+            return
+        end = data.rfind(b"\n") + 1
+        self._read_up_to[path] = start + end
+        for line in data[:end].splitlines():
+            try:
+                key, probs = json.loads(line)
+            except ValueError:  # damaged (a disk full, a hand edit): predicted again
+                bad += 1
+                continue
+            if isinstance(key, str) and isinstance(probs, list) and len(probs) == width:
+                self.seen[key] = probs
+            else:
+                bad += 1
+        if bad:
+            log.warning("%s: %d unreadable line(s) ignored; those pairs are predicted again", path, bad)
 
     def predict_proba(self, examples: Sequence[Example], batch_size: int = 64) -> torch.Tensor:
         keys = [_digest(example_key(e)) for e in examples]
         missing = [i for i, k in enumerate(keys) if k not in self.seen]
+        if missing:
+            self._refresh()
+            missing = [i for i in missing if keys[i] not in self.seen]
         self.reused += len(keys) - len(missing)
         if missing:
             probs = self.model.predict_proba([examples[i] for i in missing], batch_size)
@@ -107,13 +128,7 @@ class CachedModel:
         try:
             if self._file is None:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                path = self.folder / f"{os.getpid()}.jsonl"  # a pid reused: its file is appended to
-                self._file = path.open("a", encoding="utf-8")
-                if path.stat().st_size:
-                    with path.open("rb") as f:
-                        f.seek(-1, os.SEEK_END)
-                        if f.read() != b"\n":
-                            self._file.write("\n")  # after a line cut short, not glued to it
+                self._file = self._own.open("a", encoding="utf-8")
             self._file.write(text)
             self._file.flush()
         except OSError as err:  # a read-only home costs only the reuse

@@ -42,13 +42,30 @@ def test_cached_model_returns_exactly_what_the_model_predicted(tmp_path: Path, m
     both = again.predict_proba(examples, 4)
     assert calls == [3] and again.reused == 3
     assert torch.equal(both[:3], first) and torch.allclose(both, direct, atol=1e-6)
-    # a run killed mid-write leaves a line cut short: ignored with a warning, the pair predicted again
+    # a run killed mid-write leaves a line cut short: never read; a damaged whole line: ignored with a warning
     cache_file = next(again.folder.glob("*.jsonl"))
     cache_file.write_text(cache_file.read_text() + '["abc", [0.1, 0.')
+    (again.folder / "damaged.jsonl").write_text("not json\n")
     with caplog.at_level(logging.WARNING, logger="relnet"):
         third = CachedModel.shared(model, folder, "fp32")
-    assert "1 unreadable line(s) ignored" in caplog.text and len(third.seen) == 6
+    assert "damaged.jsonl: 1 unreadable line(s) ignored" in caplog.text and len(third.seen) == 6
     assert torch.equal(third.predict_proba(examples, 4), both) and calls == [3]
+
+
+def test_cached_model_takes_up_what_a_run_beside_it_scores(tmp_path: Path, monkeypatch) -> None:
+    """A gate's pass started beside the labelling run: the labelling run finds the pairs scored since it began."""
+    folder = save_tiny_relation_classifier(tmp_path / "m", [0.0] * 6, random_head=True)
+    model = RelationClassifier.load(folder)
+    labelling, ahead = CachedModel.shared(model, folder, "fp32"), CachedModel.shared(model, folder, "fp32")
+    examples = _examples(8)
+    scored = ahead.predict_proba(examples[:6], 4)
+    calls = []
+    real = RelationClassifier.predict_proba
+    monkeypatch.setattr(RelationClassifier, "predict_proba",
+                        lambda self, exs, *a, **k: calls.append(len(exs)) or real(self, exs, *a, **k))  # fmt: skip
+    assert torch.equal(labelling.predict_proba(examples[:6], 4), scored) and calls == [] and labelling.reused == 6
+    labelling.predict_proba(examples, 4)
+    assert calls == [2] and len(list(labelling.folder.glob("*.jsonl"))) == 2  # one file per process
 
 
 def test_cached_model_is_per_model_and_backend(tmp_path: Path) -> None:
