@@ -95,7 +95,7 @@ def write_folder(folder: str | Path, write: Callable[[Path], object]) -> Path:
     folder or the new one, never the new weights beside the old optimiser state; `recover_folders` tidies up."""
     folder = Path(folder)
     partial, old = folder.with_name(folder.name + PARTIAL), folder.with_name(folder.name + OLD)
-    shutil.rmtree(partial, ignore_errors=True)
+    recover_folders(folder.parent, [folder.name])  # an earlier kill's finished .partial, put back before it goes
     write(partial)
     shutil.rmtree(old, ignore_errors=True)
     if folder.exists():

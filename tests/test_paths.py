@@ -86,3 +86,35 @@ def test_a_kill_inside_write_folder_leaves_one_whole_folder(tmp_path, monkeypatc
     assert recover_folders(tmp_path, ["best", "last"]) == ["last"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["last", "notes.old"]
     assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}
+
+
+def test_write_folder_after_an_unmended_kill_keeps_the_finished_folder(tmp_path, monkeypatch):
+    """Killed between the renames, then a run that does not resume (--overwrite) writes the folder again and is
+    killed mid-write: the finished folder of the first run must be what a resume finds, not the half-written one."""
+    from relnet import paths
+    from relnet.paths import recover_folders, write_folder
+
+    write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 1"))
+    real_replace, calls = paths.os.replace, []
+
+    def replace_then_die(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(paths.os, "replace", replace_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 2"))
+    monkeypatch.setattr(paths.os, "replace", real_replace)
+
+    def half_written(folder):
+        folder.mkdir()
+        (folder / "weights").write_text("epoch 1 again")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_folder(tmp_path / "last", half_written)
+    recover_folders(tmp_path, ["last"])
+    assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]

@@ -21,6 +21,7 @@ import os
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 import torch
 
@@ -45,8 +46,11 @@ def example_key(e: Example) -> str:
 def cache_id(folder: str | Path, backend: str) -> str:
     """A model's key in the probability caches: its weights and the arithmetic that ran them. bf16/int8 predict
     other probabilities (as in the store's `model_id`); a GPU's fp32 differs from the CPU's at rounding level only,
-    which the store ignores, but a cache must not, or a rerun on the CPU would not repeat the CPU's run bit for bit."""
-    return model_id(folder, backend) + ("+cuda" if backend == "cuda" else "")
+    which the store ignores, but a cache must not, or a rerun on the CPU would not repeat the CPU's run bit for bit;
+    likewise ONNX Runtime's fp32 against PyTorch's."""
+    from relnet.model.hardware import LOSSY
+
+    return model_id(folder, backend) + ("" if backend == "fp32" or backend in LOSSY else f"+{backend}")
 
 
 def _digest(key: str) -> str:
@@ -66,7 +70,8 @@ class CachedModel:
         self.reused = 0
         self._read_up_to: dict[Path, int] = {}
         self._own = self.folder / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.jsonl"  # never another run's file
-        self._file = None
+        self._file: TextIO | None = None
+        self._writable = True  # a read-only home: warned once, then the cache is only read
         self._refresh()
 
     @classmethod
@@ -98,10 +103,11 @@ class CachedModel:
         for line in data[:end].splitlines():
             try:
                 key, probs = json.loads(line)
-            except ValueError:  # damaged (a disk full, a hand edit): predicted again
+            except (ValueError, TypeError):  # damaged (a disk full, a hand edit): predicted again
                 bad += 1
                 continue
-            if isinstance(key, str) and isinstance(probs, list) and len(probs) == width:
+            numbers = isinstance(probs, list) and all(type(x) in (int, float) for x in probs)
+            if isinstance(key, str) and numbers and len(probs) == width:
                 self.seen[key] = probs
             else:
                 bad += 1
@@ -125,6 +131,8 @@ class CachedModel:
         return torch.tensor([self.seen[k] for k in keys], dtype=torch.float32).reshape(len(keys), len(self.labels))
 
     def _append(self, text: str) -> None:
+        if not self._writable:
+            return
         try:
             if self._file is None:
                 self.folder.mkdir(parents=True, exist_ok=True)
@@ -132,4 +140,5 @@ class CachedModel:
             self._file.write(text)
             self._file.flush()
         except OSError as err:  # a read-only home costs only the reuse
+            self._writable = False
             log.warning("pair probabilities: not cached (%s)", err)

@@ -26,7 +26,7 @@ from transformers import AutoModelForMaskedLM, AutoTokenizer
 from relnet.errors import RelnetError
 from relnet.model.backends import resolve_precision
 from relnet.model.encoder import resolve_encoder
-from relnet.paths import OLD, PARTIAL, write_folder, write_text
+from relnet.paths import OLD, PARTIAL, write_file, write_folder, write_text
 from relnet.pretraining.config import PretrainConfig
 from relnet.pretraining.data import build_blocks
 from relnet.pretraining.masking import IGNORE, MaskingVocab, mask_tokens
@@ -97,7 +97,8 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     checkpoint (a planned interruption; ``resume=True`` later continues to the end)."""
     device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite, (CHECKPOINT,))
     if overwrite and not resume:  # only this run's own artefacts: never a whole folder the user pointed at
-        for name in (CHECKPOINT, CHECKPOINT + PARTIAL, CHECKPOINT + OLD, FINAL):
+        older = CHECKPOINT + ".tmp"  # what earlier versions wrote a checkpoint into
+        for name in (CHECKPOINT, CHECKPOINT + PARTIAL, CHECKPOINT + OLD, older, FINAL):
             shutil.rmtree(out / name, ignore_errors=True)
         (out / BLOCKS).unlink(missing_ok=True)
     ckpt = out / CHECKPOINT
@@ -120,7 +121,7 @@ def pretrain(config: PretrainConfig, resume: bool = False, overwrite: bool = Fal
     else:
         blocks = build_blocks(tokenizer, config.sources, config.exclude_splits, config.max_seq_length,
                               config.max_documents)  # fmt: skip
-        torch.save(blocks, out / BLOCKS)
+        write_file(out / BLOCKS, lambda tmp: torch.save(blocks, tmp))  # whole: a resume loads it unchecked
     if blocks.shape[1] != config.max_seq_length:
         raise RelnetError(f"{out / BLOCKS} has length {blocks.shape[1]}, not {config.max_seq_length}: use --overwrite")
     pad = tokenizer.pad_token_id or 0

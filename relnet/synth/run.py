@@ -28,7 +28,6 @@ def synth_to_folder(
     out.mkdir(parents=True, exist_ok=True)
     corpus = generate_corpus(config)
     files = {"documents": str(out / DOCUMENTS)}
-    write_documents(corpus.documents, out / DOCUMENTS)
     if jsonl:
         files["scibert"] = str(out / "scibert.jsonl")
         write_scibert_jsonl(corpus.documents, get_scheme(config.scheme), out / "scibert.jsonl")
@@ -36,4 +35,5 @@ def synth_to_folder(
         files["inspect"] = str(inspection_report(config, inspect, out / "inspect.md"))
     stats = {**corpus.stats, "files": files}
     (out / "stats.json").write_text(json.dumps(stats, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_documents(corpus.documents, out / DOCUMENTS)  # last: recipe scripts take it for a finished corpus
     return stats

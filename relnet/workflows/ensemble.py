@@ -26,6 +26,7 @@ from relnet.evaluation.official import official_score, prediction_tuples
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.model.classifier import META_FILE, MODEL_FILE, RelationClassifier
+from relnet.model.prob_cache import CachedModel
 from relnet.paths import write_text
 
 
@@ -49,7 +50,7 @@ def average_probabilities(probs: Sequence[torch.Tensor]) -> torch.Tensor:
 class Ensemble:
     """Probability averaging over `RelationClassifier`s with the same labels; each member tokenises for itself."""
 
-    def __init__(self, members: Sequence[RelationClassifier]) -> None:
+    def __init__(self, members: Sequence[RelationClassifier | CachedModel]) -> None:
         self.members = list(members)
         self.labels = check_same_labels([m.labels for m in self.members], [f"member {i}" for i in range(len(members))])
 

@@ -49,6 +49,7 @@ def test_cached_model_returns_exactly_what_the_model_predicted(tmp_path: Path, m
     with caplog.at_level(logging.WARNING, logger="relnet"):
         third = CachedModel.shared(model, folder, "fp32")
     assert "damaged.jsonl: 1 unreadable line(s) ignored" in caplog.text and len(third.seen) == 6
+    assert cache_file.name not in caplog.text  # the line cut short was not read at all
     assert torch.equal(third.predict_proba(examples, 4), both) and calls == [3]
 
 
@@ -72,11 +73,30 @@ def test_cached_model_is_per_model_and_backend(tmp_path: Path) -> None:
     a = save_tiny_relation_classifier(tmp_path / "a", [0.0] * 6, random_head=True, seed=1)
     b = save_tiny_relation_classifier(tmp_path / "b", [0.0] * 6, random_head=True, seed=2)
     assert cache_id(a, "fp32") != cache_id(b, "fp32")
-    assert cache_id(a, "fp32") != cache_id(a, "bf16") and cache_id(a, "cuda") != cache_id(a, "fp32")
+    ids = {cache_id(a, backend) for backend in ("fp32", "bf16", "int8", "onnx", "cuda")}
+    assert len(ids) == 5  # ONNX Runtime's fp32 and a GPU's round differently from PyTorch's on the CPU
     cached = CachedModel.shared(RelationClassifier.load(a), a, "fp32")
     cached.predict_proba(_examples(2), 4)
     other = CachedModel.shared(RelationClassifier.load(b), b, "fp32")
     assert other.seen == {} and len(cached.seen) == 2
+
+
+def test_cached_model_skips_damaged_lines_and_a_read_only_cache(tmp_path: Path, caplog) -> None:
+    folder = save_tiny_relation_classifier(tmp_path / "m", [0.0] * 6)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "1.jsonl").write_text('5\nnull\n["k", ["a", 0, 0, 0, 0, 0]]\n["ok", [0, 0, 0, 0, 0, 1]]\n')
+    with caplog.at_level(logging.WARNING, logger="relnet"):
+        cached = CachedModel(RelationClassifier.load(folder), cache)
+    assert cached.seen == {"ok": [0, 0, 0, 0, 0, 1]} and "3 unreadable line(s) ignored" in caplog.text
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="relnet"):
+        unwritable = CachedModel(RelationClassifier.load(folder), blocked / "cache")
+        for n in (1, 2, 3):
+            assert unwritable.predict_proba(_examples(n), 4).shape == (n, 6)
+    assert caplog.text.count("not cached") == 1  # warned once, not for every call
 
 
 @pytest.mark.parametrize("width", [5, 7])
