@@ -49,52 +49,21 @@ def test_write_folder_swaps_a_whole_folder_in(tmp_path):
     assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}
 
 
-def test_a_kill_inside_write_folder_leaves_one_whole_folder(tmp_path, monkeypatch):
-    """Killed while writing (the weights written, not the state): the old folder is untouched and the
-    unfinished one removed on recovery; killed between the two renames: the finished new one is put back."""
-    from relnet import paths
-    from relnet.paths import recover_folders, write_folder
+def _half_written(text: str):
+    """A write killed after the weights, before the state."""
 
-    write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 1"))
-
-    def half_written(folder):
+    def write(folder):
         folder.mkdir()
-        (folder / "weights").write_text("epoch 2")
+        (folder / "weights").write_text(text)
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        write_folder(tmp_path / "last", half_written)
-    assert (tmp_path / "last" / "weights").read_text() == "epoch 1"
-    assert recover_folders(tmp_path, ["last"]) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
-    assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 1"}
-
-    real_replace, calls = paths.os.replace, []
-
-    def replace_then_die(src, dst):
-        calls.append(dst)
-        if len(calls) == 2:  # the second rename: the finished folder into place
-            raise KeyboardInterrupt
-        real_replace(src, dst)
-
-    monkeypatch.setattr(paths.os, "replace", replace_then_die)
-    with pytest.raises(KeyboardInterrupt):
-        write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 2"))
-    monkeypatch.setattr(paths.os, "replace", real_replace)
-    assert not (tmp_path / "last").exists()  # only last.old and the finished last.partial
-    (tmp_path / "notes.old").mkdir()  # not a checkpoint's: left alone
-    assert recover_folders(tmp_path, ["best", "last"]) == ["last"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["last", "notes.old"]
-    assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}
+    return write
 
 
-def test_write_folder_after_an_unmended_kill_keeps_the_finished_folder(tmp_path, monkeypatch):
-    """Killed between the renames, then a run that does not resume (--overwrite) writes the folder again and is
-    killed mid-write: the finished folder of the first run must be what a resume finds, not the half-written one."""
+def _killed_between_the_renames(folder, text: str, monkeypatch) -> None:
+    """`write_folder` of a finished folder, killed at its second rename (the finished folder into place)."""
     from relnet import paths
-    from relnet.paths import recover_folders, write_folder
 
-    write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 1"))
     real_replace, calls = paths.os.replace, []
 
     def replace_then_die(src, dst):
@@ -105,16 +74,40 @@ def test_write_folder_after_an_unmended_kill_keeps_the_finished_folder(tmp_path,
 
     monkeypatch.setattr(paths.os, "replace", replace_then_die)
     with pytest.raises(KeyboardInterrupt):
-        write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 2"))
+        paths.write_folder(folder, lambda f: _folder(f, text))
     monkeypatch.setattr(paths.os, "replace", real_replace)
 
-    def half_written(folder):
-        folder.mkdir()
-        (folder / "weights").write_text("epoch 1 again")
-        raise KeyboardInterrupt
 
+def test_a_kill_inside_write_folder_leaves_one_whole_folder(tmp_path, monkeypatch):
+    """Killed while writing (the weights written, not the state): the old folder is untouched and the
+    unfinished one removed on recovery; killed between the two renames: the finished new one is put back."""
+    from relnet.paths import recover_folders, write_folder
+
+    write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 1"))
     with pytest.raises(KeyboardInterrupt):
-        write_folder(tmp_path / "last", half_written)
+        write_folder(tmp_path / "last", _half_written("epoch 2"))
+    assert (tmp_path / "last" / "weights").read_text() == "epoch 1"
+    assert recover_folders(tmp_path, ["last"]) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
+    assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 1"}
+
+    _killed_between_the_renames(tmp_path / "last", "epoch 2", monkeypatch)
+    assert not (tmp_path / "last").exists()  # only last.old and the finished last.partial
+    (tmp_path / "notes.old").mkdir()  # not a checkpoint's: left alone
+    assert recover_folders(tmp_path, ["best", "last"]) == ["last"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last", "notes.old"]
+    assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}
+
+
+def test_write_folder_after_an_unmended_kill_keeps_the_finished_folder(tmp_path, monkeypatch):
+    """Killed between the renames, then a run that does not resume (--overwrite) writes the folder again and is
+    killed mid-write: the finished folder of the first run must be what a resume finds, not the half-written one."""
+    from relnet.paths import recover_folders, write_folder
+
+    write_folder(tmp_path / "last", lambda f: _folder(f, "epoch 1"))
+    _killed_between_the_renames(tmp_path / "last", "epoch 2", monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        write_folder(tmp_path / "last", _half_written("epoch 1 again"))
     recover_folders(tmp_path, ["last"])
     assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]

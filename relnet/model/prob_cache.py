@@ -5,7 +5,7 @@ laptop's cores. With the cache, a run killed at a session's end resumes where it
 are looked up, not predicted again), and a second run with the same model — another teacher, another cap, a
 larger ``--max-docs`` — pays only for the pairs it has not seen.
 
-Keyed by the model's content and arithmetic (`relnet.model.identity.model_id`, with ``+cuda`` on a GPU) and by
+Keyed by the model's content and arithmetic (`cache_id`: the store's `model_id`, plus any backend but fp32) and by
 what the model sees of a pair (`example_key`, hashed): one folder per model under ``RELNET_HOME/pair-probs``, one
 append-only JSONL file per writing process (two runs may share a model), flushed after each call; only complete
 lines are read, so a line cut short by a kill is never taken up. Probabilities are stored as the float32 values
