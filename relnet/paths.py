@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -72,13 +73,39 @@ def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
     (``summary.json``, ``documents.jsonl``, ``pseudo.json``) for "this step is done": a run killed mid-write must
     leave no such file, or a truncated corpus would pass for a finished one."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    _sweep_stale(path)
+    tmp = path.with_name(f".{path.name}.{socket.gethostname()}.{os.getpid()}.tmp")
     try:
         write(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def _sweep_stale(path: Path) -> None:
+    """Delete what a killed writer of ``path`` on this host left: its hidden file names a process that no longer
+    exists (a SIGKILL runs no clean-up; a pseudo-tagged corpus left behind can be hundreds of MiB). Another live
+    writer's file, or another host's, is left alone."""
+    prefix = f".{path.name}.{socket.gethostname()}."
+    try:
+        siblings = [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".tmp")]
+    except OSError:  # no folder yet: nothing to sweep (the write itself reports it)
+        return
+    for stale in siblings:
+        pid = stale.name[len(prefix) : -len(".tmp")]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    return True
 
 
 def write_text(path: str | Path, text: str) -> Path:

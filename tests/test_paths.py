@@ -111,3 +111,33 @@ def test_write_folder_after_an_unmended_kill_keeps_the_finished_folder(tmp_path,
     recover_folders(tmp_path, ["last"])
     assert {p.read_text() for p in (tmp_path / "last").iterdir()} == {"epoch 2"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
+
+
+def test_write_file_sweeps_what_a_killed_writer_left(tmp_path):
+    """A SIGKILL runs no clean-up: the next write of the same file deletes the dead writer's hidden file, and only
+    that one (a live writer's, another host's and other files' stay)."""
+    import socket
+    import subprocess
+    import sys
+
+    from relnet.paths import write_text
+
+    host = socket.gethostname()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)  # exited: that pid names no process (unless reused within this test)
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        left = {
+            "dead": tmp_path / f".documents.jsonl.{host}.{dead_pid}.tmp",
+            "live": tmp_path / f".documents.jsonl.{host}.{live.pid}.tmp",
+            "other host": tmp_path / f".documents.jsonl.elsewhere.{dead_pid}.tmp",
+            "other file": tmp_path / f".pseudo.json.{host}.{dead_pid}.tmp",
+        }
+        for path in left.values():
+            path.write_text("half")
+        write_text(tmp_path / "documents.jsonl", "whole\n")
+        assert (tmp_path / "documents.jsonl").read_text() == "whole\n"
+        assert {name for name, path in left.items() if path.exists()} == {"live", "other host", "other file"}
+    finally:
+        live.kill()
+        live.wait()
