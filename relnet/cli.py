@@ -966,6 +966,54 @@ def models_remove(name: Annotated[str, typer.Argument(help="a registered model")
     typer.echo(f"removed {name!r}; default: {registry.default_name() or 'none'}")
 
 
+cache_app = typer.Typer(
+    help="Scores kept between runs (RELNET_HOME): what they hold; removing them.", no_args_is_help=True
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("list")
+def cache_list() -> None:
+    """Each model's cached pair scores (`pseudo-label`) and each set of teacher targets (`train --teacher`)."""
+    from relnet.model.prob_cache import cache_entries
+    from relnet.registry import home
+
+    entries = cache_entries()
+    if not entries:
+        typer.echo(f"nothing cached in {home()}")
+        return
+    for e in entries:
+        items = "unreadable" if e.items < 0 else f"{e.items:,} {'pairs' if e.kind == 'pair scores' else 'examples'}"
+        typer.echo(f"{e.kind:<15} {_mib(e.size):>10}  {items:>16}  written {_ago(e.idle_days()):>10}  {e.model}")
+    typer.echo(f"{len(entries)} entries, {_mib(sum(e.size for e in entries))} in {home()}")
+
+
+@cache_app.command("clear")
+def cache_clear(
+    older_than: Annotated[float, typer.Option(help="only entries not written to for this many days (0: all)")] = 0,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask before deleting")] = False,
+) -> None:
+    """Delete cached scores: a later run predicts them again (the same values; only time is lost)."""
+    from relnet.model.prob_cache import cache_entries, remove_entries
+
+    doomed = [e for e in cache_entries() if e.idle_days() >= older_than]
+    if not doomed:
+        typer.echo("nothing to delete")
+        return
+    size = _mib(sum(e.size for e in doomed))
+    if not yes and not typer.confirm(f"delete {len(doomed)} cache entries ({size})?"):
+        raise typer.Exit(1)
+    typer.echo(f"deleted {len(doomed)} cache entries, {_mib(remove_entries(doomed))} freed")
+
+
+def _ago(days: float) -> str:
+    return f"{days:.1f} days ago" if days >= 1 else f"{days * 24:.0f} h ago"
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.1f} MiB"
+
+
 # -- one check of the numbers every command takes ---------------------------------------------------------------
 #: The least value of an option, by parameter name, wherever a command has it: sizes and counts (≥ 1), caps and
 #: settings where 0 means "none", "off" or "all" (≥ 0). Below it, a slice or a range would misbehave silently
@@ -975,6 +1023,7 @@ LEAST: dict[str, int | float] = {
     "batch_size": 1, "batch_docs": 1, "pairs": 1, "abstracts": 1, "top": 1, "min_evidence": 1, "workers": 1,
     "max_edges": 0, "hops": 0, "max_docs": 0, "max_per_class": 0, "max_sentence_chars": 0, "shard_docs": 0,
     "threads": 0, "train_steps": 0, "inspect_n": 0, "stop_at_step": 0, "min_confidence": 0.0, "port": 0,
+    "older_than": 0,
 }  # fmt: skip
 INT_LIMIT = 2**63 - 1
 MOST: dict[str, int | float] = {"min_confidence": 1.0, "port": 65535, "negative_keep": 1.0}

@@ -18,8 +18,11 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -28,10 +31,13 @@ import torch
 from relnet.data import Example
 from relnet.model.classifier import RelationClassifier
 from relnet.model.identity import model_id
+from relnet.paths import write_text
 
 log = logging.getLogger("relnet")
 
-SHARED_CACHE = "pair-probs"  # under relnet.registry.home()
+# under relnet.registry.home(): models' scores per pair (here), distillation's teacher targets per example set
+PAIR_CACHE, TEACHER_CACHE = "pair-probs", "teacher-probs"
+SOURCE = "model.json"  # in a model's pair-probs folder: where the model was first read from (for people only)
 
 
 def example_key(e: Example) -> str:
@@ -63,8 +69,8 @@ class CachedModel:
     files are read again from where they were last read, so a run started beside another (a gate's pass over
     the documents while the teacher still trains) takes up every pair the other has scored meanwhile."""
 
-    def __init__(self, model: RelationClassifier, folder: str | Path) -> None:
-        self.model, self.folder = model, Path(folder)
+    def __init__(self, model: RelationClassifier, folder: str | Path, source: str | Path | None = None) -> None:
+        self.model, self.folder, self.source = model, Path(folder), source
         self.labels, self.meta = model.labels, model.meta
         self.seen: dict[str, list[float]] = {}
         self.reused = 0
@@ -79,7 +85,8 @@ class CachedModel:
         """The cache of the model saved in ``model_folder``, under ``RELNET_HOME/pair-probs``."""
         from relnet.registry import home
 
-        return cls(model, home() / SHARED_CACHE / cache_id(model_folder, backend).replace(":", "-"))
+        folder = home() / PAIR_CACHE / cache_id(model_folder, backend).replace(":", "-")
+        return cls(model, folder, Path(model_folder).resolve())
 
     def _refresh(self) -> None:
         if self.folder.is_dir():
@@ -136,9 +143,84 @@ class CachedModel:
         try:
             if self._file is None:
                 self.folder.mkdir(parents=True, exist_ok=True)
+                if self.source is not None and not (self.folder / SOURCE).exists():  # for `relnet cache list`
+                    write_text(self.folder / SOURCE, json.dumps({"model": str(self.source)}) + "\n")
                 self._file = self._own.open("a", encoding="utf-8")
             self._file.write(text)
             self._file.flush()
         except OSError as err:  # a read-only home costs only the reuse
             self._writable = False
             log.warning("pair probabilities: not cached (%s)", err)
+
+
+# -- what the cache holds, and removing it (`relnet cache`) ------------------------------------------------------
+@dataclass(frozen=True)
+class CacheEntry:
+    """One model's pair scores (a folder) or one set of distillation teacher targets (a ``.pt`` file)."""
+
+    path: Path
+    kind: str  # "pair scores" | "teacher targets"
+    model: str  # the model's cache id, or the teachers' ids
+    items: int  # pairs scored / examples; -1 when unreadable
+    size: int  # bytes
+    modified: float  # the last write (epoch seconds): reads leave no trace
+
+    def idle_days(self, now: float | None = None) -> float:
+        return ((time.time() if now is None else now) - self.modified) / 86400
+
+
+def cache_entries(home: Path | None = None) -> list[CacheEntry]:
+    """What ``RELNET_HOME`` (or ``home``) caches — each model's pair scores, each set of teacher targets —, oldest
+    write first; hidden files (a write in progress) are left out."""
+    if home is None:
+        from relnet.registry import home as relnet_home
+
+        home = relnet_home()
+    entries = []
+    for path in _visible(home / PAIR_CACHE):
+        if path.is_dir():
+            files = [f for f in path.glob("*.jsonl") if f.is_file()]
+            size, pairs = sum(f.stat().st_size for f in files), sum(_complete_lines(f) for f in files)
+            written = max((f.stat().st_mtime for f in files), default=path.stat().st_mtime)
+            entries.append(CacheEntry(path, "pair scores", _source(path) or path.name, pairs, size, written))
+    for path in _visible(home / TEACHER_CACHE):
+        if path.suffix == ".pt" and path.is_file():
+            try:
+                saved = torch.load(path, weights_only=True)
+                teachers, items = ", ".join(saved["teachers"]), int(saved["probs"].shape[0])
+            except Exception:  # noqa: BLE001 - a truncated or foreign file is listed as unreadable, not a traceback
+                teachers, items = "?", -1
+            stat = path.stat()
+            entries.append(CacheEntry(path, "teacher targets", teachers, items, stat.st_size, stat.st_mtime))
+    return sorted(entries, key=lambda e: e.modified)
+
+
+def _source(folder: Path) -> str | None:
+    try:
+        return f"{json.loads((folder / SOURCE).read_text(encoding='utf-8'))['model']} ({folder.name})"
+    except (OSError, ValueError, KeyError, TypeError):  # older caches have no such file
+        return None
+
+
+def _visible(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def _complete_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
+def remove_entries(entries: Sequence[CacheEntry]) -> int:
+    """Delete ``entries``; returns the bytes freed. A run using one meanwhile only predicts its pairs again."""
+    freed = 0
+    for entry in entries:
+        if entry.path.is_dir():
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            entry.path.unlink(missing_ok=True)
+        freed += entry.size
+    return freed

@@ -26,14 +26,13 @@ from torch.nn import functional as F
 from relnet.data import Example
 from relnet.errors import RelnetError
 from relnet.model.classifier import META_FILE, RelationClassifier
+from relnet.model.prob_cache import TEACHER_CACHE, example_key
 from relnet.model.prob_cache import cache_id as teacher_id
-from relnet.model.prob_cache import example_key
 from relnet.paths import write_file
 
 log = logging.getLogger("relnet")
 
 TARGETS_FILE = "teacher_targets.pt"
-SHARED_CACHE = "teacher-probs"  # under relnet.registry.home()
 
 
 def tempered(probs: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -131,7 +130,7 @@ def _teacher_probs(
     h = hashlib.sha256(json.dumps(list(ids)).encode())
     for i in order:
         h.update(keys[i].encode())
-    shared = home() / SHARED_CACHE / f"{h.hexdigest()[:16]}.pt"
+    shared = home() / TEACHER_CACHE / f"{h.hexdigest()[:16]}.pt"
     key = h.hexdigest()
     if shared.is_file():
         try:

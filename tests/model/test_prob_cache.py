@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -27,8 +28,10 @@ def test_cached_model_returns_exactly_what_the_model_predicted(tmp_path: Path, m
     direct = model.predict_proba(examples, 4)
     cached = CachedModel.shared(model, folder, "fp32")
     assert cached.folder.name == cache_id(folder, "fp32").replace(":", "-")
+    assert not cached.folder.exists()  # nothing written before the first prediction
     first = cached.predict_proba(examples[:3], 4)
     assert torch.equal(first, model.predict_proba(examples[:3], 4)) and cached.reused == 0
+    assert json.loads((cached.folder / "model.json").read_text()) == {"model": str(folder.resolve())}
     # a second process with the same model: the three scored pairs are read back bit for bit, three predicted
     calls = []
     real = RelationClassifier.predict_proba
@@ -106,3 +109,41 @@ def test_cached_model_ignores_lines_of_another_label_count(tmp_path: Path, width
     cache.mkdir()
     (cache / "1.jsonl").write_text(f'["k", {[0.1] * width}]\n')
     assert CachedModel(RelationClassifier.load(folder), cache).seen == {}
+
+
+def test_relnet_cache_lists_and_clears_what_runs_left(tmp_path: Path) -> None:
+    """`relnet cache list` counts each model's scored pairs and size; `clear --older-than` deletes only the entries
+    not written to for that long, and asks first unless --yes."""
+    import os
+    import time
+
+    from typer.testing import CliRunner
+
+    from relnet.cli import app
+    from relnet.model.prob_cache import cache_entries
+
+    runner, env = CliRunner(), {"RELNET_HOME": str(tmp_path / "home")}
+    assert "nothing cached" in runner.invoke(app, ["cache", "list"], env=env).output
+    for name, n in (("old", 4), ("new", 2)):
+        folder = save_tiny_relation_classifier(tmp_path / name, [0.0, 1.0, float(n), -1.0, 0.2, 0.1], random_head=True)
+        cached = CachedModel(RelationClassifier.load(folder), tmp_path / "home/pair-probs" / name, source=folder)
+        cached.predict_proba(_examples(n), 4)
+        cached.predict_proba(_examples(n + 1), 4)  # a second call appends the one new pair
+    (tmp_path / "home/pair-probs/old/.x.tmp").write_text("a write in progress: not an entry's pair")
+    week_ago = time.time() - 7 * 86400
+    for f in (tmp_path / "home/pair-probs/old").glob("*.jsonl"):
+        os.utime(f, (week_ago, week_ago))
+    entries = cache_entries(tmp_path / "home")
+    assert [(e.path.name, e.kind, e.items) for e in entries] == [("old", "pair scores", 5), ("new", "pair scores", 3)]
+    assert entries[0].model == f"{tmp_path / 'old'} (old)"  # the model folder it was first read from
+    assert entries[0].idle_days() == pytest.approx(7, abs=0.01) and entries[0].size > 0
+    listed = runner.invoke(app, ["cache", "list"], env=env)
+    assert listed.exit_code == 0 and "5 pairs" in listed.output and "2 entries" in listed.output
+    refused = runner.invoke(app, ["cache", "clear", "--older-than", "3"], env=env, input="n\n")
+    assert refused.exit_code == 1 and len(cache_entries(tmp_path / "home")) == 2
+    cleared = runner.invoke(app, ["cache", "clear", "--older-than", "3", "--yes"], env=env)
+    assert cleared.exit_code == 0 and "deleted 1 cache entries" in cleared.output
+    assert [e.path.name for e in cache_entries(tmp_path / "home")] == ["new"]
+    assert runner.invoke(app, ["cache", "clear", "--older-than", "-1"], env=env).exit_code == 2
+    assert "deleted 1" in runner.invoke(app, ["cache", "clear", "-y"], env=env).output
+    assert cache_entries(tmp_path / "home") == []

@@ -16,6 +16,7 @@ from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.model.classifier import RelationClassifier
 from relnet.model.identity import model_id
+from relnet.model.prob_cache import cache_entries
 from relnet.training.calibrate import fit_negative_offset, holdout_documents, offset_probs
 from relnet.training.config import TrainConfig
 from relnet.training.distill import (
@@ -149,6 +150,10 @@ def test_student_distils_from_teachers_and_inherits_their_documents(
     assert teacher_id(teachers[0], "cuda") != teacher_id(teachers[0], "fp32") == model_id(teachers[0], "fp32")
     assert model_id(teachers[0], "cuda") == model_id(teachers[0], "fp32")
     assert teacher_id(teachers[0], "fp32") != teacher_id(teachers[1], "fp32")
+    # `relnet cache list` sees the two sets of teacher targets (all examples, the first three), teachers named
+    listed = cache_entries()
+    assert sorted(e.items for e in listed) == [3, len(examples)] and {e.kind for e in listed} == {"teacher targets"}
+    assert all(e.model == ", ".join(teacher_id(t, "fp32") for t in teachers) for e in listed)
 
 
 def test_teachers_must_match_labels_and_not_know_the_dev_split(
