@@ -32,6 +32,7 @@ from relnet.data import Example
 from relnet.model.classifier import RelationClassifier
 from relnet.model.identity import model_id
 from relnet.paths import write_text
+from relnet.progress import progress as progress_bar
 
 log = logging.getLogger("relnet")
 
@@ -121,7 +122,12 @@ class CachedModel:
         if bad:
             log.warning("%s: %d unreadable line(s) ignored; those pairs are predicted again", path, bad)
 
-    def predict_proba(self, examples: Sequence[Example], batch_size: int = 64) -> torch.Tensor:
+    def predict_proba(
+        self, examples: Sequence[Example], batch_size: int = 64, progress: bool = False, chunk_batches: int = 16
+    ) -> torch.Tensor:
+        """As the model's `predict_proba`, bit for bit: the pairs not cached are tokenised and sorted by length as
+        the model sorts them, then predicted ``chunk_batches`` batches at a time, each chunk's scores appended as
+        it ends, so a kill loses one chunk and the resumed run forms the same batches for the rest."""
         keys = [_digest(example_key(e)) for e in examples]
         missing = [i for i, k in enumerate(keys) if k not in self.seen]
         if missing:
@@ -129,12 +135,18 @@ class CachedModel:
             missing = [i for i in missing if keys[i] not in self.seen]
         self.reused += len(keys) - len(missing)
         if missing:
-            probs = self.model.predict_proba([examples[i] for i in missing], batch_size)
-            lines = []
-            for i, p in zip(missing, probs.tolist()):
-                self.seen[keys[i]] = p
-                lines.append(json.dumps([keys[i], p]) + "\n")
-            self._append("".join(lines))
+            feats = self.model.encoder.tokenize([examples[i] for i in missing])
+            order = sorted(range(len(feats)), key=lambda j: len(feats[j].input_ids))  # the model's own order
+            step = batch_size * chunk_batches  # a whole number of batches: the model's batches, unchanged
+            for s in progress_bar(range(0, len(order), step), desc="predict", unit="chunk", disable=not progress):
+                part = order[s : s + step]
+                probs = self.model.predict_proba([feats[j] for j in part], batch_size)
+                lines = []
+                for j, p in zip(part, probs.tolist()):
+                    key = keys[missing[j]]
+                    self.seen[key] = p
+                    lines.append(json.dumps([key, p]) + "\n")
+                self._append("".join(lines))
         return torch.tensor([self.seen[k] for k in keys], dtype=torch.float32).reshape(len(keys), len(self.labels))
 
     def _append(self, text: str) -> None:

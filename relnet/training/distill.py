@@ -5,7 +5,9 @@ examples and averages their probabilities; `distillation_loss` mixes cross-entro
 KL divergence from the tempered teacher (Hinton et al., 2015). Targets are cached in the run folder, so a resumed
 run does not pay for the teachers again, and the teachers' probabilities in ``RELNET_HOME/teacher-probs`` by the
 content of teachers and examples, so the students of other seeds on the same data do not either (three teachers
-over ~7,600 pairs are ~4 min of a ~15-min student on 2 cores).
+over ~7,600 pairs are ~4 min of a ~15-min student on 2 cores; ~21 min for 9,000 pairs on one AVX2 core). Beneath
+that, each teacher's scores are kept pair by pair (`relnet.model.prob_cache`): a pass killed half-way resumes,
+and gold + another pseudo-labelled set costs only the new pairs.
 
 The teachers' probabilities carry their own prior corrections (`RelationClassifier.logit_bias`, for training on
 a subsample of negatives); the student is trained on the subsampled data and gets its correction at prediction
@@ -26,7 +28,7 @@ from torch.nn import functional as F
 from relnet.data import Example
 from relnet.errors import RelnetError
 from relnet.model.classifier import META_FILE, RelationClassifier
-from relnet.model.prob_cache import TEACHER_CACHE, example_key
+from relnet.model.prob_cache import TEACHER_CACHE, CachedModel, example_key
 from relnet.model.prob_cache import cache_id as teacher_id
 from relnet.paths import write_file
 
@@ -146,8 +148,11 @@ def _teacher_probs(
     per_teacher = []
     for folder, teacher in zip(folders, load_teachers(folders, student.labels, backend)):
         log.info("teacher %s: predicting %d training examples", folder, len(examples))
-        per_teacher.append(teacher.predict_proba(examples, batch_size, progress=True))
-        del teacher
+        scored = CachedModel.shared(teacher, folder, backend)  # pair by pair: a killed pass resumes, and a
+        per_teacher.append(scored.predict_proba(examples, batch_size, progress=True))  # new pseudo set pays for its own
+        if scored.reused:
+            log.info("teacher %s: %d of the %d examples scored before", folder, scored.reused, len(examples))
+        del teacher, scored
     mean = torch.stack(per_teacher).mean(0)
     try:
         shared.parent.mkdir(parents=True, exist_ok=True)

@@ -147,3 +147,37 @@ def test_relnet_cache_lists_and_clears_what_runs_left(tmp_path: Path) -> None:
     assert runner.invoke(app, ["cache", "clear", "--older-than", "-1"], env=env).exit_code == 2
     assert "deleted 1" in runner.invoke(app, ["cache", "clear", "-y"], env=env).output
     assert cache_entries(tmp_path / "home") == []
+
+
+def test_a_pass_killed_between_chunks_resumes_with_the_models_own_batches(tmp_path: Path, monkeypatch) -> None:
+    """Chunks are whole batches of the model's length-sorted order: the scores are the uncached pass's bit for bit,
+    and a pass killed after its first chunk, started again, predicts only the rest, in the same batches."""
+    folder = save_tiny_relation_classifier(tmp_path / "m", [0.0, 1.0, 0.5, -1.0, 0.2, 0.1], random_head=True)
+    model = RelationClassifier.load(folder)
+    texts = ["Aspirin " + "very " * (i % 5) + "strongly inhibits COX-2." for i in range(9)]  # lengths to sort
+    examples = [Example(f"d{i}", t, Span(0, 7), Span(t.index("COX"), len(t) - 1), "", head_id="T1", tail_id="T2")
+                for i, t in enumerate(texts)]  # fmt: skip
+    direct = model.predict_proba(examples, 2)
+    assert torch.equal(CachedModel(model, tmp_path / "whole").predict_proba(examples, 2, chunk_batches=1), direct)
+    real, seen = RelationClassifier.predict_proba, []
+
+    def killed_after_one_chunk(self, exs, batch_size=64, progress=False):
+        if seen:
+            raise KeyboardInterrupt  # what a kill looks like from here: no clean-up of the chunk in flight
+        seen.append(len(exs))
+        return real(self, exs, batch_size, progress)
+
+    monkeypatch.setattr(RelationClassifier, "predict_proba", killed_after_one_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        CachedModel(model, tmp_path / "killed").predict_proba(examples, 2, chunk_batches=2)
+    assert seen == [4]
+    calls = []
+
+    def counting(self, exs, batch_size=64, progress=False):
+        calls.append(len(exs))
+        return real(self, exs, batch_size, progress)
+
+    monkeypatch.setattr(RelationClassifier, "predict_proba", counting)
+    resumed = CachedModel(model, tmp_path / "killed")
+    assert torch.equal(resumed.predict_proba(examples, 2, chunk_batches=2), direct)
+    assert resumed.reused == 4 and calls == [4, 1]

@@ -142,18 +142,28 @@ def test_student_distils_from_teachers_and_inherits_their_documents(
         backward = teacher_targets(teachers, examples[::-1], student)
     assert "predicting" not in caplog.text and torch.allclose(backward, forward.flip(0))
     assert not torch.allclose(forward[0], forward[-1])  # rows that differ, so a misalignment would show
-    # other examples are another key: the teachers predict them
+    # another example set is another whole-set key, but each teacher's scores are kept pair by pair: a subset
+    # (or a killed pass, or gold + another pseudo-labelled set) is read back, bit for bit, not predicted again
+    caplog.clear()
     with caplog.at_level(logging.INFO, logger="relnet"):
-        teacher_targets(teachers, examples[:3], student)
-    assert "predicting 3 training examples" in caplog.text
+        subset = teacher_targets(teachers, examples[:3], student)
+    assert "teacher probabilities: reused" not in caplog.text and "3 of the 3 examples scored before" in caplog.text
+    assert torch.equal(subset, forward[:3])
+    bare = [RelationClassifier.load(t) for t in teachers]  # the same pass without any cache
+    direct = torch.stack([t.predict_proba(examples) for t in bare]).mean(0)
+    assert torch.equal(to_training_prior(direct, student.logit_bias), forward)
     # a GPU teacher's probabilities are cached apart from the CPU's, though the store counts it as the same model
     assert teacher_id(teachers[0], "cuda") != teacher_id(teachers[0], "fp32") == model_id(teachers[0], "fp32")
     assert model_id(teachers[0], "cuda") == model_id(teachers[0], "fp32")
     assert teacher_id(teachers[0], "fp32") != teacher_id(teachers[1], "fp32")
-    # `relnet cache list` sees the two sets of teacher targets (all examples, the first three), teachers named
+    # `relnet cache list` sees the two sets of teacher targets (all examples, the first three), teachers named,
+    # and each teacher's pair scores, named by its folder
     listed = cache_entries()
-    assert sorted(e.items for e in listed) == [3, len(examples)] and {e.kind for e in listed} == {"teacher targets"}
-    assert all(e.model == ", ".join(teacher_id(t, "fp32") for t in teachers) for e in listed)
+    targets = [e for e in listed if e.kind == "teacher targets"]
+    assert sorted(e.items for e in targets) == [3, len(examples)]
+    assert all(e.model == ", ".join(teacher_id(t, "fp32") for t in teachers) for e in targets)
+    pairs = sorted((e.model.split(" (")[0], e.items) for e in listed if e.kind == "pair scores")
+    assert pairs == sorted((str(Path(t).resolve()), len(examples)) for t in teachers)
 
 
 def test_teachers_must_match_labels_and_not_know_the_dev_split(
