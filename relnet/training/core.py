@@ -8,11 +8,14 @@
 - `EarlyStopping` and `fit`: the epoch loop — batches → steps → dev evaluation → best/last checkpoints →
   early stop — resumable at epoch boundaries with *all* of its state (optimiser, schedule, history, the
   early-stopping counter, every RNG), so a resumed run is the run that was never interrupted; each checkpoint is
-  written whole or not at all (`relnet.paths.write_folder`), wherever the process is killed.
+  written whole or not at all (`relnet.paths.write_folder`), wherever the process is killed; ``last`` before
+  ``best``, so a kill between the two leaves ``last`` with the state that names the new best, and the resumed run
+  writes ``best`` from ``last``'s weights (`_mend_best`) instead of training that epoch again.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import resource
@@ -36,6 +39,7 @@ log = logging.getLogger("relnet")
 NO_DECAY = ("bias", "LayerNorm.weight", "layer_norm.weight")
 PHASES = ("collate", "forward", "backward", "optimizer")
 BEST, LAST, STATE = "best", "last", "trainer_state.pt"
+CHECKPOINT_FILE = "checkpoint.json"  # in best/ and last/: the epoch whose weights they hold
 
 
 def open_run(
@@ -206,10 +210,28 @@ def _checkpoint(spec: Fit, meta: dict, state: dict | None = None) -> Callable[[P
 
     def write(folder: Path) -> None:
         spec.save(folder, meta)
+        (folder / CHECKPOINT_FILE).write_text(json.dumps({"epoch": meta["epoch"]}) + "\n")
         if state is not None:
             torch.save(state, folder / STATE)
 
     return write
+
+
+def _mend_best(spec: Fit, out: Path, history: History, best_extra: Callable[[dict], dict]) -> None:
+    """A kill between the swaps of ``last`` and ``best`` leaves ``last`` at the epoch its history names best and
+    ``best`` one improvement behind (or absent): ``best`` gets ``last``'s weights (just loaded) — that epoch's,
+    exactly. Training the epoch again would not do: on a GPU it need not end in the same weights or score."""
+    if not history.epochs or history.best_epoch != history.epochs[-1]["epoch"]:
+        return
+    try:
+        best_epoch = json.loads((out / BEST / CHECKPOINT_FILE).read_text())["epoch"]
+    except FileNotFoundError:  # no best/ yet, or one written before this file existed (then left as it is)
+        best_epoch = None if (out / BEST).is_dir() else 0
+    except (OSError, ValueError, KeyError, TypeError):
+        best_epoch = None
+    if best_epoch is not None and best_epoch != history.best_epoch:
+        log.info("best/ held epoch %s, killed before epoch %d's: written from last/", best_epoch, history.best_epoch)
+        write_folder(out / BEST, _checkpoint(spec, {"epoch": history.best_epoch, **best_extra(history.epochs[-1])}))
 
 
 def fit(
@@ -241,6 +263,7 @@ def fit(
         set_rng_state(rng, state["rng"] if "batches" in state["rng"] else {"batches": state["rng"],
                                                                            "torch": state["torch_rng"]})  # fmt: skip
         log.info("resumed after epoch %d (step %d)", start_epoch, step)
+        _mend_best(spec, out, history, best_extra)
         if stopping.stop:
             return history
     for epoch in range(start_epoch, epochs):
@@ -281,14 +304,16 @@ def fit(
         }
         history.epochs.append(record)
         log.info("epoch %d: loss %.4f, dev %.4f (%.0fs)", epoch + 1, record["train_loss"], score, train_time)
-        if stopping.update(score, epoch + 1):
+        improved = stopping.update(score, epoch + 1)
+        if improved:
             history.best_score, history.best_epoch = score, epoch + 1
-            write_folder(out / BEST, _checkpoint(spec, {"epoch": epoch + 1, **best_extra(record)}))
         state = {
             "optimizer": stepper.optimizer.state_dict(), "scheduler": stepper.scheduler.state_dict(),
             "history": history, "stopping": stopping, "epoch": epoch, "step": step, "rng": rng_state(rng),
         }  # fmt: skip
         write_folder(out / LAST, _checkpoint(spec, {"epoch": epoch + 1}, state))  # weights and state: one swap
+        if improved:  # after last: a kill between leaves what `_mend_best` needs
+            write_folder(out / BEST, _checkpoint(spec, {"epoch": epoch + 1, **best_extra(record)}))
         if stopping.stop:
             log.info("early stop: no dev improvement for %d epochs", stopping.stale)
             break

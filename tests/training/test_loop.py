@@ -148,6 +148,47 @@ def test_loop_resume_keeps_the_early_stopping_state(
     assert [round(e["train_loss"], 6) for e in h_full] == [round(e["train_loss"], 6) for e in h_res]
 
 
+def test_loop_a_kill_between_the_last_and_best_swaps_keeps_best_the_epoch_history_names(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after epoch 2 improved and one of best/ and last/ was swapped in, not the other. Training epoch 2
+    again is no repair where it is not deterministic (a GPU): a second try scored lower would leave best/ holding
+    the first try's weights under a history that names epoch 1. best/ must hold the epoch history names best."""
+    from types import SimpleNamespace
+
+    from relnet.training import core
+
+    def scripted(scores: list[float]):
+        it = iter(scores)
+
+        def evaluate(*args, **kwargs):
+            result = {"f1": next(it), "precision": 0.0, "recall": 0.0}
+            return SimpleNamespace(micro=result, macro=result, to_json=lambda: {"micro": result})
+
+        return evaluate
+
+    config = _config(tmp_path / "cut", split_dir, tiny_encoder, epochs=3)
+    real_write, writes = core.write_folder, []
+
+    def write_then_die(folder, write):
+        writes.append(Path(folder).name)
+        if len(writes) == 4:  # epoch 2's second checkpoint swap
+            raise KeyboardInterrupt
+        return real_write(folder, write)
+
+    monkeypatch.setattr(core, "write_folder", write_then_die)
+    monkeypatch.setattr(loop, "evaluate", scripted([0.5, 0.6]))
+    with pytest.raises(KeyboardInterrupt):
+        run_training(config)
+    monkeypatch.setattr(core, "write_folder", real_write)
+    monkeypatch.setattr(loop, "evaluate", scripted([0.45, 0.4, 0.4, 0.4]))  # a second try at epoch 2 scores lower
+    run_training(config, resume=True)
+    summary = json.loads((tmp_path / "cut/summary.json").read_text())
+    best = json.loads((tmp_path / "cut/best/relnet_model.json").read_text())  # the model's own record of its epoch
+    assert best["epoch"] == summary["best_epoch"] == 2  # epoch 2 (0.6) finished: its last/ holds its weights
+    assert sorted(p.name for p in (tmp_path / "cut").iterdir() if p.is_dir()) == ["best", "last"]
+
+
 def test_loop_refuses_to_overwrite(tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path) -> None:
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "file").write_text("keep")
