@@ -31,6 +31,13 @@ def threads_field() -> Any:
     return field(default=0, metadata={"help": "torch CPU threads (0 = every core this process may use)"})
 
 
+def _model_from(base: Path, value: str) -> str:
+    """A model named in a config file: a path, read relative to the file's folder, or a registered model's bare
+    name (no such folder there), resolved when the run starts."""
+    is_name = not (base / value).exists() and "/" not in value and "\\" not in value
+    return value if is_name else resolve_from(base, value)
+
+
 def check_caps(config: Any, *names: str) -> None:
     """Caps where 0 means "none" (and counts that may be 0) must not be negative: a negative cap would cut from the
     end (``examples[:-1]``), silently."""
@@ -88,12 +95,15 @@ class TrainConfig:
         default=True,
         metadata={"help": "drop extra documents that re-annotate a --train document (DrugProt re-uses ChemProt text)"},
     )
-    init_from: str = field(default="", metadata={"help": "start from a trained relnet model folder (same labels)"})
+    init_from: str = field(
+        default="", metadata={"help": "start from a trained relnet model (folder or registered name; same labels)"}
+    )
     threads: int = threads_field()
     precision: str = precision_field()
     device: str = device_field()
     teacher: list[str] = field(
-        default_factory=list, metadata={"help": "distil from these model folders (repeat; mean of probabilities)"}
+        default_factory=list,
+        metadata={"help": "distil from these models (folders or registered names; repeat; mean of probabilities)"},
     )
     distill_alpha: float = field(
         default=0.5, metadata={"help": "weight of the gold labels' loss; 1 − it on the teacher's (with --teacher)"}
@@ -160,11 +170,13 @@ class TrainConfig:
             raise RelnetError(f"{path}: unknown config keys {sorted(unknown)}")
         _check_types(path, cls, data)
         base = Path(path).resolve().parent
-        for key in ("train", "dev", "output_dir", "init_from"):
+        for key in ("train", "dev", "output_dir"):
             if data.get(key):
                 data[key] = resolve_from(base, data[key])
-        for key in ("extra_train", "teacher"):
-            data[key] = [resolve_from(base, x) for x in data.get(key, [])]
+        data["extra_train"] = [resolve_from(base, x) for x in data.get("extra_train", [])]
+        if data.get("init_from"):
+            data["init_from"] = _model_from(base, data["init_from"])
+        data["teacher"] = [_model_from(base, x) for x in data.get("teacher", [])]
         if data.get("encoder") and (base / data["encoder"]).exists():  # a folder, not a hub name
             data["encoder"] = resolve_from(base, data["encoder"])
         for key in ("extra_train", "teacher"):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import random
@@ -33,7 +34,26 @@ from relnet.training.loop import BEST, LAST, set_seed, train
 log = logging.getLogger("relnet")
 
 
+def _registered_models_resolved(config: TrainConfig) -> TrainConfig:
+    """``init_from`` and ``teacher`` may name registered models (`relnet models list`), as every command that
+    reads a model accepts: the run records their folders."""
+    from relnet import registry
+
+    def folder(flag: str, value: str) -> str:
+        try:
+            return str(registry.resolve(value))
+        except RelnetError as err:
+            raise RelnetError(f"{flag}: {err}") from None
+
+    init_from = folder("--init-from", config.init_from) if config.init_from else ""
+    teachers = [folder("--teacher", t) for t in config.teacher]
+    if init_from == config.init_from and teachers == list(config.teacher):
+        return config
+    return dataclasses.replace(config, init_from=init_from, teacher=teachers)
+
+
 def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = False) -> dict:
+    config = _registered_models_resolved(config)
     device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite)
     set_seed(config.seed)
     scheme = get_scheme(config.scheme)

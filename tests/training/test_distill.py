@@ -11,6 +11,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
+from relnet import registry
 from relnet.errors import RelnetError
 from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
@@ -116,6 +117,13 @@ def test_student_distils_from_teachers_and_inherits_their_documents(
     assert saved["targets"].shape[1] == 6 and torch.allclose(saved["targets"].sum(-1), torch.ones(1))
     assert len(saved["teachers"]) == 2 and saved["teachers"][0] != saved["teachers"][1]
     assert _meta(out / "best")["trained_on"] == ["1001", "1002"]
+    # teachers and the warm start may be registered names, as wherever a model is read; the run records folders
+    registry.add("t1", teachers[0], make_default=False)
+    named = run_training(_config(tmp_path / "named", split_dir, dev_dir, tiny_encoder, teacher=["t1"], init_from="t1"))
+    assert named["teachers"] == [teachers[0]]
+    assert json.loads((tmp_path / "named/config.json").read_text())["init_from"] == teachers[0]
+    with pytest.raises(RelnetError, match="--teacher: t9: neither a model folder nor a registered model"):
+        run_training(_config(tmp_path / "unknown", split_dir, dev_dir, tiny_encoder, teacher=["t9"]))
     # a student with alpha 0 learns from the teacher only: its training loss differs from a gold-only run
     gold_only = run_training(_config(tmp_path / "gold", split_dir, dev_dir, tiny_encoder))
     assert gold_only["teachers"] == []
@@ -159,9 +167,9 @@ def test_student_distils_from_teachers_and_inherits_their_documents(
     # `relnet cache list` sees the two sets of teacher targets (all examples, the first three), teachers named,
     # and each teacher's pair scores, named by its folder
     listed = cache_entries()
-    targets = [e for e in listed if e.kind == "teacher targets"]
+    both = ", ".join(teacher_id(t, "fp32") for t in teachers)
+    targets = [e for e in listed if e.kind == "teacher targets" and e.model == both]  # (t1 alone: the named run)
     assert sorted(e.items for e in targets) == [3, len(examples)]
-    assert all(e.model == ", ".join(teacher_id(t, "fp32") for t in teachers) for e in targets)
     pairs = sorted((e.model.split(" (")[0], e.items) for e in listed if e.kind == "pair scores")
     assert pairs == sorted((str(Path(t).resolve()), len(examples)) for t in teachers)
 
@@ -176,8 +184,11 @@ def test_teachers_must_match_labels_and_not_know_the_dev_split(
     run_training(_config(tmp_path / "on-dev", dev_dir, split_dir, tiny_encoder))
     with pytest.raises(RelnetError, match="trained on 2 documents of the dev split"):
         run_training(_config(tmp_path / "s2", split_dir, dev_dir, tiny_encoder, teacher=[f"{tmp_path}/on-dev/best"]))
-    with pytest.raises(RelnetError, match="no such model folder"):
+    with pytest.raises(RelnetError, match="--teacher: .*nope: neither a model folder nor a registered model"):
         run_training(_config(tmp_path / "s3", split_dir, dev_dir, tiny_encoder, teacher=[str(tmp_path / "nope")]))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RelnetError, match="empty: no such model folder"):
+        run_training(_config(tmp_path / "s3", split_dir, dev_dir, tiny_encoder, teacher=[str(tmp_path / "empty")]))
 
 
 def test_calibration_holdout_sets_the_negative_offset_on_training_documents(

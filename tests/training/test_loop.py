@@ -242,6 +242,12 @@ def test_config_file_paths_are_relative_to_the_file(tmp_path: Path, monkeypatch:
     assert config.train == str(tmp_path / "data/training")
     assert config.extra_train == [str(tmp_path / "data/drugprot"), "/abs/extra"]
     assert config.dev == "given/on/the/command/line" and config.encoder == "default"
+    # a model is a path relative to the file, or a registered model's bare name (resolved when the run starts)
+    (tmp_path / "configs/teacher").mkdir()
+    preset.write_text(json.dumps({"teacher": ["teacher", "cpr-best", "../runs/t/best"], "init_from": "cpr-best"}))
+    config = TrainConfig.from_file(preset)
+    assert config.teacher == [str(tmp_path / "configs/teacher"), "cpr-best", str(tmp_path / "runs/t/best")]
+    assert config.init_from == "cpr-best"
     preset.write_text('{"train": "x",\n "epochs": }')
     with pytest.raises(RelnetError, match=r"p.json: line 2: not valid JSON"):
         TrainConfig.from_file(preset)
