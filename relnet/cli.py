@@ -974,7 +974,8 @@ app.add_typer(cache_app, name="cache")
 
 @cache_app.command("list")
 def cache_list() -> None:
-    """Each model's cached pair scores (`pseudo-label`) and each set of teacher targets (`train --teacher`)."""
+    """Each model's cached pair scores (`pseudo-label`), each set of teacher targets (`train --teacher`) and each
+    teacher pass killed before it ended (resumed by the same `train` command)."""
     from relnet.model.prob_cache import cache_entries
     from relnet.registry import home
 
@@ -983,7 +984,9 @@ def cache_list() -> None:
         typer.echo(f"nothing cached in {home()}")
         return
     for e in entries:
-        items = "unreadable" if e.items < 0 else f"{e.items:,} {'pairs' if e.kind == 'pair scores' else 'examples'}"
+        items = (
+            "unreadable" if e.items < 0 else f"{e.items:,} {'examples' if e.kind == 'teacher targets' else 'scores'}"
+        )
         typer.echo(f"{e.kind:<15} {_mib(e.size):>10}  {items:>16}  written {_ago(e.idle_days()):>10}  {e.model}")
     typer.echo(f"{len(entries)} entries, {_mib(sum(e.size for e in entries))} in {home()}")
 
@@ -996,7 +999,7 @@ def cache_clear(
     """Delete cached scores: a later run predicts them again (the same values; only time is lost)."""
     from relnet.model.prob_cache import cache_entries, remove_entries
 
-    doomed = [e for e in cache_entries() if e.idle_days() >= older_than]
+    doomed = [e for e in cache_entries() if not older_than or e.idle_days() >= older_than]
     if not doomed:
         typer.echo("nothing to delete")
         return

@@ -7,8 +7,10 @@ the repository root, as laid out for development and CI); else ``../shared/data`
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -83,10 +85,14 @@ def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
     return path
 
 
+STALE_SECONDS = 600  # a hidden file untouched this long, of a process gone, is a killed writer's
+
+
 def _sweep_stale(path: Path) -> None:
     """Delete what a killed writer of ``path`` on this host left: its hidden file names a process that no longer
-    exists (a SIGKILL runs no clean-up; a pseudo-tagged corpus left behind can be hundreds of MiB). Another live
-    writer's file, or another host's, is left alone."""
+    exists and has not changed for `STALE_SECONDS` (a SIGKILL runs no clean-up; a pseudo-tagged corpus left behind
+    can be hundreds of MiB). The age guards writers that share the host name but not the process numbers
+    (containers on the host's network writing one bind-mounted folder). Another host's files are left alone."""
     prefix = f".{path.name}.{socket.gethostname()}."
     try:
         siblings = [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".tmp")]
@@ -94,8 +100,13 @@ def _sweep_stale(path: Path) -> None:
         return
     for stale in siblings:
         pid = stale.name[len(prefix) : -len(".tmp")]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            stale.unlink(missing_ok=True)
+        if not re.fullmatch(r"[0-9]{1,9}", pid) or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        try:
+            if time.time() - stale.stat().st_mtime > STALE_SECONDS:
+                stale.unlink()
+        except OSError:  # gone meanwhile, or not ours to delete: the write goes on
+            pass
 
 
 def _alive(pid: int) -> bool:

@@ -114,11 +114,14 @@ def test_write_folder_after_an_unmended_kill_keeps_the_finished_folder(tmp_path,
 
 
 def test_write_file_sweeps_what_a_killed_writer_left(tmp_path):
-    """A SIGKILL runs no clean-up: the next write of the same file deletes the dead writer's hidden file, and only
-    that one (a live writer's, another host's and other files' stay)."""
+    """A SIGKILL runs no clean-up: the next write of the same file deletes the dead writer's hidden file once it is
+    old enough, and only that one (a live writer's, a recent one's, another host's, other files' stay; a name that
+    is no pid is no traceback)."""
+    import os
     import socket
     import subprocess
     import sys
+    import time
 
     from relnet.paths import write_text
 
@@ -133,11 +136,18 @@ def test_write_file_sweeps_what_a_killed_writer_left(tmp_path):
             "other host": tmp_path / f".documents.jsonl.elsewhere.{dead_pid}.tmp",
             "other file": tmp_path / f".pseudo.json.{host}.{dead_pid}.tmp",
         }
+        left["dead, recent"] = tmp_path / f".documents.jsonl.{host}.{dead_pid + 1}.tmp"  # if that pid is free too
+        left["not a pid"] = tmp_path / f".documents.jsonl.{host}.²{'9' * 30}.tmp"
         for path in left.values():
             path.write_text("half")
+        an_hour_ago = time.time() - 3600
+        for name, path in left.items():
+            if name != "dead, recent":
+                os.utime(path, (an_hour_ago, an_hour_ago))
         write_text(tmp_path / "documents.jsonl", "whole\n")
         assert (tmp_path / "documents.jsonl").read_text() == "whole\n"
-        assert {name for name, path in left.items() if path.exists()} == {"live", "other host", "other file"}
+        kept = {"live", "other host", "other file", "dead, recent", "not a pid"}
+        assert {name for name, path in left.items() if path.exists()} == kept
     finally:
         live.kill()
         live.wait()

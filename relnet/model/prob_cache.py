@@ -38,6 +38,7 @@ log = logging.getLogger("relnet")
 
 # under relnet.registry.home(): models' scores per pair (here), distillation's teacher targets per example set
 PAIR_CACHE, TEACHER_CACHE = "pair-probs", "teacher-probs"
+UNFINISHED = ".unfinished"  # suffix of a distillation pass's folder in TEACHER_CACHE until its targets are whole
 SOURCE = "model.json"  # in a model's pair-probs folder: where the model was first read from (for people only)
 
 
@@ -66,9 +67,14 @@ def _digest(key: str) -> str:
 
 class CachedModel:
     """``model``'s `predict_proba` through the cache in ``folder``: pairs scored before are read back, the others
-    predicted (in one call, in their order) and appended to this process's own file. Before predicting, the
-    files are read again from where they were last read, so a run started beside another (a gate's pass over
-    the documents while the teacher still trains) takes up every pair the other has scored meanwhile."""
+    predicted (in chunks of whole batches, see `predict_proba`) and appended to this process's own file. Before
+    predicting, the files are read again from where they were last read, so a run started beside another (a gate's
+    pass over the documents while the teacher still trains) takes up every pair the other has scored meanwhile.
+
+    A score is the float32 the model gave *in the batch it was predicted in*: padding to another batch's length
+    moves a probability by ~1e-7. So a pass is repeated bit for bit by a resume of the same pass (same examples,
+    same batch size), not by a cache that other passes filled; a caller that needs exact repeats (distillation's
+    targets) gives each pass its own folder."""
 
     def __init__(self, model: RelationClassifier, folder: str | Path, source: str | Path | None = None) -> None:
         self.model, self.folder, self.source = model, Path(folder), source
@@ -125,15 +131,20 @@ class CachedModel:
     def predict_proba(
         self, examples: Sequence[Example], batch_size: int = 64, progress: bool = False, chunk_batches: int = 16
     ) -> torch.Tensor:
-        """As the model's `predict_proba`, bit for bit: the pairs not cached are tokenised and sorted by length as
+        """The pairs not cached, each once (a repeated example is predicted once), tokenised and sorted by length as
         the model sorts them, then predicted ``chunk_batches`` batches at a time, each chunk's scores appended as
-        it ends, so a kill loses one chunk and the resumed run forms the same batches for the rest."""
+        it ends: a kill loses one chunk, and the pass started again forms the same batches for the rest. On an empty
+        cache and a list without repeats, the model's `predict_proba` bit for bit."""
         keys = [_digest(example_key(e)) for e in examples]
         missing = [i for i, k in enumerate(keys) if k not in self.seen]
         if missing:
             self._refresh()
             missing = [i for i in missing if keys[i] not in self.seen]
         self.reused += len(keys) - len(missing)
+        first: dict[str, int] = {}
+        for i in missing:
+            first.setdefault(keys[i], i)
+        missing = list(first.values())  # each key once, at its first place, in the list's order
         if missing:
             feats = self.model.encoder.tokenize([examples[i] for i in missing])
             order = sorted(range(len(feats)), key=lambda j: len(feats[j].input_ids))  # the model's own order
@@ -168,12 +179,13 @@ class CachedModel:
 # -- what the cache holds, and removing it (`relnet cache`) ------------------------------------------------------
 @dataclass(frozen=True)
 class CacheEntry:
-    """One model's pair scores (a folder) or one set of distillation teacher targets (a ``.pt`` file)."""
+    """One model's pair scores (a folder), one set of distillation teacher targets (a ``.pt`` file) or the scores of
+    a distillation pass killed before its targets were whole (a folder)."""
 
     path: Path
-    kind: str  # "pair scores" | "teacher targets"
+    kind: str  # "pair scores" | "teacher targets" | "unfinished pass"
     model: str  # the model's cache id, or the teachers' ids
-    items: int  # pairs scored / examples; -1 when unreadable
+    items: int  # scores (lines: a pair scored twice counts twice) / examples; -1 when unreadable
     size: int  # bytes
     modified: float  # the last write (epoch seconds): reads leave no trace
 
@@ -182,29 +194,45 @@ class CacheEntry:
 
 
 def cache_entries(home: Path | None = None) -> list[CacheEntry]:
-    """What ``RELNET_HOME`` (or ``home``) caches — each model's pair scores, each set of teacher targets —, oldest
-    write first; hidden files (a write in progress) are left out."""
+    """What ``RELNET_HOME`` (or ``home``) caches — each model's pair scores, each set of teacher targets, each
+    distillation pass killed before its targets were whole —, oldest write first. Hidden files (a write in
+    progress) are left out, and so is an entry deleted while it is read (a `clear` beside this)."""
     if home is None:
         from relnet.registry import home as relnet_home
 
         home = relnet_home()
     entries = []
-    for path in _visible(home / PAIR_CACHE):
-        if path.is_dir():
-            files = [f for f in path.glob("*.jsonl") if f.is_file()]
-            size, pairs = sum(f.stat().st_size for f in files), sum(_complete_lines(f) for f in files)
-            written = max((f.stat().st_mtime for f in files), default=path.stat().st_mtime)
-            entries.append(CacheEntry(path, "pair scores", _source(path) or path.name, pairs, size, written))
-    for path in _visible(home / TEACHER_CACHE):
-        if path.suffix == ".pt" and path.is_file():
-            try:
-                saved = torch.load(path, weights_only=True)
-                teachers, items = ", ".join(saved["teachers"]), int(saved["probs"].shape[0])
-            except Exception:  # noqa: BLE001 - a truncated or foreign file is listed as unreadable, not a traceback
-                teachers, items = "?", -1
-            stat = path.stat()
-            entries.append(CacheEntry(path, "teacher targets", teachers, items, stat.st_size, stat.st_mtime))
+    for path in [*_visible(home / PAIR_CACHE), *_visible(home / TEACHER_CACHE)]:
+        try:
+            entry = _entry(path)
+        except OSError:
+            continue
+        if entry is not None:
+            entries.append(entry)
     return sorted(entries, key=lambda e: e.modified)
+
+
+def _entry(path: Path) -> CacheEntry | None:
+    if path.is_dir():  # a model's pair scores, or an unfinished pass: one folder of them per teacher
+        folders = [path] if path.parent.name == PAIR_CACHE else [p for p in path.iterdir() if p.is_dir()]
+        files = [f for folder in folders for f in folder.glob("*.jsonl") if f.is_file()]
+        size, lines = sum(f.stat().st_size for f in files), sum(_complete_lines(f) for f in files)
+        written = max((f.stat().st_mtime for f in files), default=path.stat().st_mtime)
+        if path.parent.name == PAIR_CACHE:
+            return CacheEntry(path, "pair scores", _source(path) or path.name, lines, size, written)
+        if path.name.endswith(UNFINISHED):
+            teachers = ", ".join(_source(f) or f.name for f in folders)
+            return CacheEntry(path, "unfinished pass", teachers, lines, size, written)
+        return None
+    if path.suffix != ".pt" or not path.is_file():
+        return None
+    try:
+        saved = torch.load(path, weights_only=True)
+        teachers, items = ", ".join(saved["teachers"]), int(saved["probs"].shape[0])
+    except Exception:  # noqa: BLE001 - a truncated or foreign file is listed as unreadable, not a traceback
+        teachers, items = "?", -1
+    stat = path.stat()
+    return CacheEntry(path, "teacher targets", teachers, items, stat.st_size, stat.st_mtime)
 
 
 def _source(folder: Path) -> str | None:
@@ -227,12 +255,14 @@ def _complete_lines(path: Path) -> int:
 
 
 def remove_entries(entries: Sequence[CacheEntry]) -> int:
-    """Delete ``entries``; returns the bytes freed. A run using one meanwhile only predicts its pairs again."""
+    """Delete ``entries``; returns the bytes freed (of those actually gone). A run using one meanwhile predicts
+    its pairs again; what it scores after the deletion is kept only in its memory."""
     freed = 0
     for entry in entries:
         if entry.path.is_dir():
             shutil.rmtree(entry.path, ignore_errors=True)
         else:
             entry.path.unlink(missing_ok=True)
-        freed += entry.size
+        if not entry.path.exists():
+            freed += entry.size
     return freed

@@ -32,10 +32,12 @@ def threads_field() -> Any:
 
 
 def _model_from(base: Path, value: str) -> str:
-    """A model named in a config file: a path, read relative to the file's folder, or a registered model's bare
-    name (no such folder there), resolved when the run starts."""
-    is_name = not (base / value).exists() and "/" not in value and "\\" not in value
-    return value if is_name else resolve_from(base, value)
+    """A model named in a config file: a path, read relative to the file's folder, or the bare name of a
+    registered model (no such folder there), resolved when the run starts."""
+    from relnet.registry import entries
+
+    bare = "/" not in value and "\\" not in value and not (base / value).exists()
+    return value if bare and value in entries() else resolve_from(base, value)
 
 
 def check_caps(config: Any, *names: str) -> None:

@@ -219,19 +219,24 @@ def _checkpoint(spec: Fit, meta: dict, state: dict | None = None) -> Callable[[P
 
 def _mend_best(spec: Fit, out: Path, history: History, best_extra: Callable[[dict], dict]) -> None:
     """A kill between the swaps of ``last`` and ``best`` leaves ``last`` at the epoch its history names best and
-    ``best`` one improvement behind (or absent): ``best`` gets ``last``'s weights (just loaded) — that epoch's,
-    exactly. Training the epoch again would not do: on a GPU it need not end in the same weights or score."""
+    ``best`` one improvement behind (or absent). Whenever history names ``last``'s epoch best, ``last``'s weights
+    (just loaded) are that epoch's: ``best`` is written from them unless it already records that epoch (a folder
+    from before `CHECKPOINT_FILE` records none: written again, the same weights). Training the epoch again would
+    not do: on a GPU it need not end in the same weights or score."""
     if not history.epochs or history.best_epoch != history.epochs[-1]["epoch"]:
         return
-    try:
-        best_epoch = json.loads((out / BEST / CHECKPOINT_FILE).read_text())["epoch"]
-    except FileNotFoundError:  # no best/ yet, or one written before this file existed (then left as it is)
-        best_epoch = None if (out / BEST).is_dir() else 0
-    except (OSError, ValueError, KeyError, TypeError):
-        best_epoch = None
-    if best_epoch is not None and best_epoch != history.best_epoch:
-        log.info("best/ held epoch %s, killed before epoch %d's: written from last/", best_epoch, history.best_epoch)
+    held = checkpoint_epoch(out / BEST)
+    if held != history.best_epoch:
+        log.info("best/ holds epoch %s, the history's best is epoch %d: written from last/", held, history.best_epoch)
         write_folder(out / BEST, _checkpoint(spec, {"epoch": history.best_epoch, **best_extra(history.epochs[-1])}))
+
+
+def checkpoint_epoch(folder: Path) -> int | None:
+    """The epoch whose weights the checkpoint ``folder`` holds (None: unknown, or no such folder)."""
+    try:
+        return int(json.loads((folder / CHECKPOINT_FILE).read_text())["epoch"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def fit(

@@ -5,9 +5,9 @@ examples and averages their probabilities; `distillation_loss` mixes cross-entro
 KL divergence from the tempered teacher (Hinton et al., 2015). Targets are cached in the run folder, so a resumed
 run does not pay for the teachers again, and the teachers' probabilities in ``RELNET_HOME/teacher-probs`` by the
 content of teachers and examples, so the students of other seeds on the same data do not either (three teachers
-over ~7,600 pairs are ~4 min of a ~15-min student on 2 cores; ~21 min for 9,000 pairs on one AVX2 core). Beneath
-that, each teacher's scores are kept pair by pair (`relnet.model.prob_cache`): a pass killed half-way resumes,
-and gold + another pseudo-labelled set costs only the new pairs.
+over ~7,600 pairs are ~4 min of a ~15-min student on 2 cores; ~21 min for 9,000 pairs on one AVX2 core). While a
+pass runs, each teacher's scores are kept pair by pair (`relnet.model.prob_cache`, a folder per pass), so a pass
+killed half-way resumes where it stopped and ends bit for bit as the uninterrupted one.
 
 The teachers' probabilities carry their own prior corrections (`RelationClassifier.logit_bias`, for training on
 a subsample of negatives); the student is trained on the subsampled data and gets its correction at prediction
@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from torch.nn import functional as F
 from relnet.data import Example
 from relnet.errors import RelnetError
 from relnet.model.classifier import META_FILE, RelationClassifier
-from relnet.model.prob_cache import TEACHER_CACHE, CachedModel, example_key
+from relnet.model.prob_cache import TEACHER_CACHE, UNFINISHED, CachedModel, example_key
 from relnet.model.prob_cache import cache_id as teacher_id
 from relnet.paths import write_file
 
@@ -145,19 +146,25 @@ def _teacher_probs(
                 probs = torch.empty_like(saved["probs"])
                 probs[torch.tensor(order)] = saved["probs"]
                 return probs
+    # This pass's scores so far, pair by pair, so that a pass killed half-way resumes with the same batches and
+    # ends bit for bit where the uninterrupted one would have; its own folder (examples and batch size in the
+    # name), since scores from another pass's batches differ at rounding level and the student would too.
+    unfinished = shared.with_name(f"{shared.stem}-b{batch_size}{UNFINISHED}")
     per_teacher = []
-    for folder, teacher in zip(folders, load_teachers(folders, student.labels, backend)):
+    for folder, teacher, tid in zip(folders, load_teachers(folders, student.labels, backend), ids):
         log.info("teacher %s: predicting %d training examples", folder, len(examples))
-        scored = CachedModel.shared(teacher, folder, backend)  # pair by pair: a killed pass resumes, and a
-        per_teacher.append(scored.predict_proba(examples, batch_size, progress=True))  # new pseudo set pays for its own
+        scored = CachedModel(teacher, unfinished / tid.replace(":", "-"), source=Path(folder).resolve())
+        per_teacher.append(scored.predict_proba(examples, batch_size, progress=True))
         if scored.reused:
-            log.info("teacher %s: %d of the %d examples scored before", folder, scored.reused, len(examples))
+            log.info("teacher %s: %d of the %d examples scored before this pass was killed", folder, scored.reused,
+                     len(examples))  # fmt: skip
         del teacher, scored
     mean = torch.stack(per_teacher).mean(0)
     try:
         shared.parent.mkdir(parents=True, exist_ok=True)
         payload = {"key": key, "teachers": list(ids), "probs": mean[torch.tensor(order)]}
         write_file(shared, lambda tmp: torch.save(payload, tmp))  # one temporary file per writer: students race
+        shutil.rmtree(unfinished, ignore_errors=True)  # the pass is whole in the file above
     except OSError as err:  # a read-only home costs only the reuse
         log.warning("teacher probabilities: not cached (%s)", err)
     return mean

@@ -12,6 +12,7 @@ import logging
 import random
 import time
 from collections import Counter
+from pathlib import Path
 
 from relnet.errors import RelnetError
 from relnet.evaluation.metrics import score
@@ -26,7 +27,7 @@ from relnet.model.encoder import PairEncoder
 from relnet.paths import write_folder, write_text
 from relnet.training.calibrate import fit_negative_offset, holdout_documents
 from relnet.training.config import TrainConfig
-from relnet.training.core import open_run
+from relnet.training.core import CHECKPOINT_FILE, open_run
 from relnet.training.data import leak_free
 from relnet.training.distill import teacher_documents, teacher_targets
 from relnet.training.loop import BEST, LAST, set_seed, train
@@ -34,9 +35,10 @@ from relnet.training.loop import BEST, LAST, set_seed, train
 log = logging.getLogger("relnet")
 
 
-def _registered_models_resolved(config: TrainConfig) -> TrainConfig:
+def _registered_models_resolved(config: TrainConfig, resume: bool) -> TrainConfig:
     """``init_from`` and ``teacher`` may name registered models (`relnet models list`), as every command that
-    reads a model accepts: the run records their folders."""
+    reads a model accepts: the run records their folders. A run resumed from ``last/`` never reads ``init_from``
+    again, so a warm start deleted (or unregistered) since does not stop it."""
     from relnet import registry
 
     def folder(flag: str, value: str) -> str:
@@ -45,7 +47,8 @@ def _registered_models_resolved(config: TrainConfig) -> TrainConfig:
         except RelnetError as err:
             raise RelnetError(f"{flag}: {err}") from None
 
-    init_from = folder("--init-from", config.init_from) if config.init_from else ""
+    resumed = resume and (Path(config.output_dir) / LAST).is_dir()
+    init_from = folder("--init-from", config.init_from) if config.init_from and not resumed else config.init_from
     teachers = [folder("--teacher", t) for t in config.teacher]
     if init_from == config.init_from and teachers == list(config.teacher):
         return config
@@ -53,7 +56,7 @@ def _registered_models_resolved(config: TrainConfig) -> TrainConfig:
 
 
 def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = False) -> dict:
-    config = _registered_models_resolved(config)
+    config = _registered_models_resolved(config, resume)
     device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite)
     set_seed(config.seed)
     scheme = get_scheme(config.scheme)
@@ -144,7 +147,15 @@ def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = Fa
         best.meta["logit_bias"][best.labels.index(scheme.negative)] += calibration.negative_offset
         best.meta["calibration"] = calibration.to_json()
         best.meta["calibration"]["dev_micro_f1_uncalibrated"] = uncalibrated.micro["f1"]
-        write_folder(out / BEST, best.save)  # killed mid-write, the resumed run still finds the model
+        marker = out / BEST / CHECKPOINT_FILE  # the epoch it holds, kept for a later `--resume`
+        epoch = marker.read_bytes() if marker.is_file() else None
+
+        def calibrated(folder: Path) -> None:
+            best.save(folder)
+            if epoch is not None:
+                (folder / CHECKPOINT_FILE).write_bytes(epoch)
+
+        write_folder(out / BEST, calibrated)  # killed mid-write, the resumed run still finds the model
         log.info("calibration on %d held-out training documents: negative-class offset %+.1f (held-out micro-F1 "
                  "%.4f → %.4f)", len(calibration_docs), calibration.negative_offset, calibration.micro_f1_before,
                  calibration.micro_f1_after)  # fmt: skip

@@ -11,7 +11,7 @@ import torch
 
 from relnet.data import Example, Span
 from relnet.model.classifier import RelationClassifier
-from relnet.model.prob_cache import CachedModel, cache_id
+from relnet.model.prob_cache import CachedModel, _digest, cache_id, example_key
 from relnet.model.tiny import save_tiny_relation_classifier
 
 
@@ -138,7 +138,7 @@ def test_relnet_cache_lists_and_clears_what_runs_left(tmp_path: Path) -> None:
     assert entries[0].model == f"{tmp_path / 'old'} (old)"  # the model folder it was first read from
     assert entries[0].idle_days() == pytest.approx(7, abs=0.01) and entries[0].size > 0
     listed = runner.invoke(app, ["cache", "list"], env=env)
-    assert listed.exit_code == 0 and "5 pairs" in listed.output and "2 entries" in listed.output
+    assert listed.exit_code == 0 and "5 scores" in listed.output and "2 entries" in listed.output
     refused = runner.invoke(app, ["cache", "clear", "--older-than", "3"], env=env, input="n\n")
     assert refused.exit_code == 1 and len(cache_entries(tmp_path / "home")) == 2
     cleared = runner.invoke(app, ["cache", "clear", "--older-than", "3", "--yes"], env=env)
@@ -181,3 +181,40 @@ def test_a_pass_killed_between_chunks_resumes_with_the_models_own_batches(tmp_pa
     resumed = CachedModel(model, tmp_path / "killed")
     assert torch.equal(resumed.predict_proba(examples, 2, chunk_batches=2), direct)
     assert resumed.reused == 4 and calls == [4, 1]
+
+
+def test_repeated_examples_are_predicted_once_and_a_killed_pass_still_resumes_exactly(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Oversampling repeats examples: each pair is predicted once, and the chunks (whole batches of the pairs not
+    yet scored) stay aligned when the pass is killed and started again."""
+    folder = save_tiny_relation_classifier(tmp_path / "m", [0.0, 1.0, 0.5, -1.0, 0.2, 0.1], random_head=True)
+    model = RelationClassifier.load(folder)
+    texts = ["Aspirin " + "very " * (i % 7) + "strongly inhibits COX-2." for i in range(12)]
+    unique = [Example(f"d{i}", t, Span(0, 7), Span(t.index("COX"), len(t) - 1), "", head_id="T1", tail_id="T2")
+              for i, t in enumerate(texts)]  # fmt: skip
+    examples = unique + unique[::2] + unique[::3]  # 12 pairs, 22 examples
+    real, calls = RelationClassifier.predict_proba, []
+
+    def counting(self, exs, batch_size=64, progress=False):
+        calls.append(len(exs))
+        if len(calls) == 3 and stop_at_third:
+            raise KeyboardInterrupt
+        return real(self, exs, batch_size, progress)
+
+    monkeypatch.setattr(RelationClassifier, "predict_proba", counting)
+    stop_at_third = False
+    whole = CachedModel(model, tmp_path / "whole").predict_proba(examples, 2, chunk_batches=2)
+    assert calls == [4, 4, 4]  # 12 pairs once each
+    assert torch.equal(whole, torch.cat([whole[:12], whole[0:12:2], whole[0:12:3]]))  # a repeat: the same row
+    calls.clear()
+    stop_at_third = True
+    with pytest.raises(KeyboardInterrupt):
+        CachedModel(model, tmp_path / "killed").predict_proba(examples, 2, chunk_batches=2)
+    calls.clear()
+    stop_at_third = False
+    resumed = CachedModel(model, tmp_path / "killed")
+    assert len(resumed.seen) == 8  # two chunks of 4 pairs written before the kill
+    before = sum(_digest(example_key(e)) in resumed.seen for e in examples)  # those pairs and their repeats
+    assert torch.equal(resumed.predict_proba(examples, 2, chunk_batches=2), whole)
+    assert calls == [4] and resumed.reused == before

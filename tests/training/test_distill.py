@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from relnet.examples.dataset import load_examples
 from relnet.examples.labels import get_scheme
 from relnet.model.classifier import RelationClassifier
 from relnet.model.identity import model_id
-from relnet.model.prob_cache import cache_entries
+from relnet.model.prob_cache import TEACHER_CACHE, cache_entries
+from relnet.registry import home
 from relnet.training.calibrate import fit_negative_offset, holdout_documents, offset_probs
 from relnet.training.config import TrainConfig
 from relnet.training.distill import (
@@ -105,7 +107,12 @@ def test_config_checks_distillation_and_calibration_settings() -> None:
 
 
 def test_student_distils_from_teachers_and_inherits_their_documents(
-    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    split_dir: Path,
+    dev_dir: Path,
+    tiny_encoder: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run_training(_config(tmp_path / "t1", split_dir, dev_dir, tiny_encoder, seed=1))
     run_training(_config(tmp_path / "t2", split_dir, dev_dir, tiny_encoder, seed=2, negative_keep=0.5))
@@ -150,28 +157,47 @@ def test_student_distils_from_teachers_and_inherits_their_documents(
         backward = teacher_targets(teachers, examples[::-1], student)
     assert "predicting" not in caplog.text and torch.allclose(backward, forward.flip(0))
     assert not torch.allclose(forward[0], forward[-1])  # rows that differ, so a misalignment would show
-    # another example set is another whole-set key, but each teacher's scores are kept pair by pair: a subset
-    # (or a killed pass, or gold + another pseudo-labelled set) is read back, bit for bit, not predicted again
+    # the same pass without any cache: bit for bit
+    bare = [RelationClassifier.load(t) for t in teachers]
+    direct = torch.stack([t.predict_proba(examples) for t in bare]).mean(0)
+    assert torch.equal(to_training_prior(direct, student.logit_bias), forward)
+    # a pass killed during the second teacher: started again, the first teacher's scores are read back, the
+    # second's predicted in the same batches, and the targets are the uninterrupted pass's bit for bit
+    shutil.rmtree(home() / TEACHER_CACHE)
+    real, calls = RelationClassifier.predict_proba, []
+
+    def killed_in_the_second_teacher(self, exs, batch_size=64, progress=False):
+        calls.append(len(exs))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, exs, batch_size, progress)
+
+    monkeypatch.setattr(RelationClassifier, "predict_proba", killed_in_the_second_teacher)
+    with pytest.raises(KeyboardInterrupt):
+        teacher_targets(teachers, examples, student)
+    [unfinished] = [e for e in cache_entries() if e.kind == "unfinished pass"]
+    assert unfinished.items == len(examples) and str(Path(teachers[0]).resolve()) in unfinished.model
+    monkeypatch.setattr(RelationClassifier, "predict_proba", real)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="relnet"):
+        again = teacher_targets(teachers, examples, student)
+    assert f"{len(examples)} of the {len(examples)} examples scored before this pass was killed" in caplog.text
+    assert torch.equal(again, forward)
+    # the pass is whole: its per-pair folder is gone; another example set is another pass (its own batches)
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="relnet"):
         subset = teacher_targets(teachers, examples[:3], student)
-    assert "teacher probabilities: reused" not in caplog.text and "3 of the 3 examples scored before" in caplog.text
-    assert torch.equal(subset, forward[:3])
-    bare = [RelationClassifier.load(t) for t in teachers]  # the same pass without any cache
-    direct = torch.stack([t.predict_proba(examples) for t in bare]).mean(0)
-    assert torch.equal(to_training_prior(direct, student.logit_bias), forward)
+    assert "predicting 3 training examples" in caplog.text and "scored before" not in caplog.text
+    assert torch.allclose(subset, forward[:3], atol=1e-6)
     # a GPU teacher's probabilities are cached apart from the CPU's, though the store counts it as the same model
     assert teacher_id(teachers[0], "cuda") != teacher_id(teachers[0], "fp32") == model_id(teachers[0], "fp32")
     assert model_id(teachers[0], "cuda") == model_id(teachers[0], "fp32")
     assert teacher_id(teachers[0], "fp32") != teacher_id(teachers[1], "fp32")
-    # `relnet cache list` sees the two sets of teacher targets (all examples, the first three), teachers named,
-    # and each teacher's pair scores, named by its folder
+    # `relnet cache list` sees the two sets of teacher targets (all examples, the first three), teachers named
     listed = cache_entries()
     both = ", ".join(teacher_id(t, "fp32") for t in teachers)
-    targets = [e for e in listed if e.kind == "teacher targets" and e.model == both]  # (t1 alone: the named run)
-    assert sorted(e.items for e in targets) == [3, len(examples)]
-    pairs = sorted((e.model.split(" (")[0], e.items) for e in listed if e.kind == "pair scores")
-    assert pairs == sorted((str(Path(t).resolve()), len(examples)) for t in teachers)
+    assert sorted((e.kind, e.items) for e in listed) == [("teacher targets", 3), ("teacher targets", len(examples))]
+    assert all(e.model == both for e in listed)
 
 
 def test_teachers_must_match_labels_and_not_know_the_dev_split(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -148,8 +149,9 @@ def test_loop_resume_keeps_the_early_stopping_state(
     assert [round(e["train_loss"], 6) for e in h_full] == [round(e["train_loss"], 6) for e in h_res]
 
 
+@pytest.mark.parametrize("marker", ["kept", "missing"])  # missing: a best/ written before checkpoint.json existed
 def test_loop_a_kill_between_the_last_and_best_swaps_keeps_best_the_epoch_history_names(
-    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch, marker: str
 ) -> None:
     """Killed after epoch 2 improved and one of best/ and last/ was swapped in, not the other. Training epoch 2
     again is no repair where it is not deterministic (a GPU): a second try scored lower would leave best/ holding
@@ -181,12 +183,37 @@ def test_loop_a_kill_between_the_last_and_best_swaps_keeps_best_the_epoch_histor
     with pytest.raises(KeyboardInterrupt):
         run_training(config)
     monkeypatch.setattr(core, "write_folder", real_write)
+    if marker == "missing":
+        (tmp_path / "cut/best/checkpoint.json").unlink()
     monkeypatch.setattr(loop, "evaluate", scripted([0.45, 0.4, 0.4, 0.4]))  # a second try at epoch 2 scores lower
     run_training(config, resume=True)
     summary = json.loads((tmp_path / "cut/summary.json").read_text())
     best = json.loads((tmp_path / "cut/best/relnet_model.json").read_text())  # the model's own record of its epoch
     assert best["epoch"] == summary["best_epoch"] == 2  # epoch 2 (0.6) finished: its last/ holds its weights
     assert sorted(p.name for p in (tmp_path / "cut").iterdir() if p.is_dir()) == ["best", "last"]
+    assert json.loads((tmp_path / "cut/best/checkpoint.json").read_text()) == {"epoch": 2}
+
+
+def test_loop_resume_needs_no_warm_start_and_keeps_the_calibrated_best(
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A run resumed from last/ never reads --init-from again (deleted since: no error); the calibrated best/
+    keeps the epoch it holds, so resuming a finished run neither rewrites nor calibrates it again."""
+    import shutil
+
+    run_training(_config(tmp_path / "warm", split_dir, tiny_encoder, epochs=1))
+    config = _config(tmp_path / "run", split_dir, tiny_encoder, epochs=2, init_from=str(tmp_path / "warm/best"),
+                     calibration_holdout=0.5)  # fmt: skip
+    first = run_training(config)
+    calibrated = (tmp_path / "run/best/model.safetensors").read_bytes()
+    assert json.loads((tmp_path / "run/best/checkpoint.json").read_text()) == {"epoch": first["best_epoch"]}
+    shutil.rmtree(tmp_path / "warm")
+    with caplog.at_level(logging.INFO, logger="relnet"):
+        again = run_training(config, resume=True)
+    assert "written from last/" not in caplog.text and "calibration on" not in caplog.text
+    assert again["micro_f1"] == first["micro_f1"]
+    assert (tmp_path / "run/best/model.safetensors").read_bytes() == calibrated
+    assert "calibration" in json.loads((tmp_path / "run/best/relnet_model.json").read_text())
 
 
 def test_loop_refuses_to_overwrite(tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path) -> None:
@@ -243,10 +270,18 @@ def test_config_file_paths_are_relative_to_the_file(tmp_path: Path, monkeypatch:
     assert config.extra_train == [str(tmp_path / "data/drugprot"), "/abs/extra"]
     assert config.dev == "given/on/the/command/line" and config.encoder == "default"
     # a model is a path relative to the file, or a registered model's bare name (resolved when the run starts)
+    from relnet import registry
+    from relnet.model.tiny import save_tiny_relation_classifier
+
+    monkeypatch.setenv("RELNET_HOME", str(tmp_path / "home"))
+    registry.add("cpr-best", save_tiny_relation_classifier(tmp_path / "m", [0.0] * 6), make_default=False)
     (tmp_path / "configs/teacher").mkdir()
-    preset.write_text(json.dumps({"teacher": ["teacher", "cpr-best", "../runs/t/best"], "init_from": "cpr-best"}))
+    preset.write_text(json.dumps({"teacher": ["teacher", "cpr-best", "../runs/t/best", "unknown"],
+                                  "init_from": "cpr-best"}))  # fmt: skip
+    monkeypatch.chdir(tmp_path / "configs")
     config = TrainConfig.from_file(preset)
-    assert config.teacher == [str(tmp_path / "configs/teacher"), "cpr-best", str(tmp_path / "runs/t/best")]
+    assert config.teacher == [str(tmp_path / "configs/teacher"), "cpr-best", str(tmp_path / "runs/t/best"),
+                              str(tmp_path / "configs/unknown")]  # fmt: skip
     assert config.init_from == "cpr-best"
     preset.write_text('{"train": "x",\n "epochs": }')
     with pytest.raises(RelnetError, match=r"p.json: line 2: not valid JSON"):
