@@ -1006,7 +1006,11 @@ def cache_clear(
     size = _mib(sum(e.size for e in doomed))
     if not yes and not typer.confirm(f"delete {len(doomed)} cache entries ({size})?"):
         raise typer.Exit(1)
-    typer.echo(f"deleted {len(doomed)} cache entries, {_mib(remove_entries(doomed))} freed")
+    gone = remove_entries(doomed)
+    typer.echo(f"deleted {len(gone)} cache entries, {_mib(sum(e.size for e in gone))} freed")
+    if len(gone) < len(doomed):
+        typer.echo(f"error: {len(doomed) - len(gone)} could not be deleted (see the warnings above)", err=True)
+        raise typer.Exit(1)
 
 
 def _ago(days: float) -> str:

@@ -113,7 +113,7 @@ def test_write_folder_after_an_unmended_kill_keeps_the_finished_folder(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
 
 
-def test_write_file_sweeps_what_a_killed_writer_left(tmp_path):
+def test_write_file_sweeps_what_a_killed_writer_left(tmp_path, monkeypatch):
     """A SIGKILL runs no clean-up: the next write of the same file deletes the dead writer's hidden file once it is
     old enough, and only that one (a live writer's, a recent one's, another host's, other files' stay; a name that
     is no pid is no traceback)."""
@@ -123,6 +123,7 @@ def test_write_file_sweeps_what_a_killed_writer_left(tmp_path):
     import sys
     import time
 
+    from relnet import paths
     from relnet.paths import write_text
 
     host = socket.gethostname()
@@ -144,6 +145,8 @@ def test_write_file_sweeps_what_a_killed_writer_left(tmp_path):
         for name, path in left.items():
             if name != "dead, recent":
                 os.utime(path, (an_hour_ago, an_hour_ago))
+        assert paths._alive(live.pid) and not paths._alive(dead_pid)
+        monkeypatch.setattr(paths, "_alive", lambda pid: pid == live.pid)  # whatever runs under dead_pid + 1 now
         write_text(tmp_path / "documents.jsonl", "whole\n")
         assert (tmp_path / "documents.jsonl").read_text() == "whole\n"
         kept = {"live", "other host", "other file", "dead, recent", "not a pid"}

@@ -3,13 +3,15 @@
 `relnet pseudo-label` runs a gate and a teacher over tens of thousands of abstracts: an hour and more on a
 laptop's cores. With the cache, a run killed at a session's end resumes where it stopped (the pairs scored so far
 are looked up, not predicted again), and a second run with the same model — another teacher, another cap, a
-larger ``--max-docs`` — pays only for the pairs it has not seen.
+larger ``--max-docs`` — pays only for the pairs it has not seen. Distillation's teacher passes resume the same way
+(`relnet.training.distill`, a folder per pass). `relnet cache list|clear` shows and deletes what is kept.
 
 Keyed by the model's content and arithmetic (`cache_id`: the store's `model_id`, plus any backend but fp32) and by
 what the model sees of a pair (`example_key`, hashed): one folder per model under ``RELNET_HOME/pair-probs``, one
-append-only JSONL file per writing process (two runs may share a model), flushed after each call; only complete
-lines are read, so a line cut short by a kill is never taken up. Probabilities are stored as the float32 values
-the model gave, so a lookup returns exactly what a prediction in the same batch returned. Safe to delete.
+append-only JSONL file per writing process (two runs may share a model), flushed after each chunk of whole
+batches; only complete lines are read, so a line cut short by a kill is never taken up, and a chunk only partly on
+disk is predicted again whole. Probabilities are stored as the float32 values the model gave, so a lookup returns
+exactly what a prediction in the same batch returned. Safe to delete.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import TextIO
 import torch
 
 from relnet.data import Example
+from relnet.errors import RelnetError
 from relnet.model.classifier import RelationClassifier
 from relnet.model.identity import model_id
 from relnet.paths import write_text
@@ -72,9 +75,9 @@ class CachedModel:
     pass over the documents while the teacher still trains) takes up every pair the other has scored meanwhile.
 
     A score is the float32 the model gave *in the batch it was predicted in*: padding to another batch's length
-    moves a probability by ~1e-7. So a pass is repeated bit for bit by a resume of the same pass (same examples,
-    same batch size), not by a cache that other passes filled; a caller that needs exact repeats (distillation's
-    targets) gives each pass its own folder."""
+    moves a probability by ~1e-7. So a pass is repeated bit for bit by a resume of the same pass (the same pairs,
+    in any order, and batch size), not by a cache that other passes filled; a caller that needs exact repeats
+    (distillation's targets) gives each pass its own folder."""
 
     def __init__(self, model: RelationClassifier, folder: str | Path, source: str | Path | None = None) -> None:
         self.model, self.folder, self.source = model, Path(folder), source
@@ -131,33 +134,36 @@ class CachedModel:
     def predict_proba(
         self, examples: Sequence[Example], batch_size: int = 64, progress: bool = False, chunk_batches: int = 16
     ) -> torch.Tensor:
-        """The pairs not cached, each once (a repeated example is predicted once), tokenised and sorted by length as
-        the model sorts them, then predicted ``chunk_batches`` batches at a time, each chunk's scores appended as
-        it ends: a kill loses one chunk, and the pass started again forms the same batches for the rest. On an empty
-        cache and a list without repeats, the model's `predict_proba` bit for bit."""
+        """(N, C) for ``examples``. Each distinct pair once, in one order whatever the list's: by token length (as
+        the model batches), ties by the pair's key. That order is cut into chunks of ``chunk_batches`` whole
+        batches; a chunk whose pairs are all cached is read back, any other is predicted whole, its scores appended
+        as it ends. So a pass's scores do not depend on the list's order or repeats (students of other seeds), and a
+        pass killed anywhere — even with a chunk half on disk — and started again predicts the same batches for the
+        rest: it ends bit for bit where the uninterrupted pass would have."""
         keys = [_digest(example_key(e)) for e in examples]
-        missing = [i for i, k in enumerate(keys) if k not in self.seen]
-        if missing:
+        if any(k not in self.seen for k in keys):
             self._refresh()
-            missing = [i for i in missing if keys[i] not in self.seen]
-        self.reused += len(keys) - len(missing)
-        first: dict[str, int] = {}
-        for i in missing:
-            first.setdefault(keys[i], i)
-        missing = list(first.values())  # each key once, at its first place, in the list's order
-        if missing:
-            feats = self.model.encoder.tokenize([examples[i] for i in missing])
-            order = sorted(range(len(feats)), key=lambda j: len(feats[j].input_ids))  # the model's own order
-            step = batch_size * chunk_batches  # a whole number of batches: the model's batches, unchanged
-            for s in progress_bar(range(0, len(order), step), desc="predict", unit="chunk", disable=not progress):
-                part = order[s : s + step]
+        predicted: set[str] = set()
+        if any(k not in self.seen for k in keys):
+            first: dict[str, int] = {}
+            for i, k in enumerate(keys):
+                first.setdefault(k, i)
+            unique = list(first.values())
+            feats = self.model.encoder.tokenize([examples[i] for i in unique])
+            order = sorted(range(len(unique)), key=lambda j: (len(feats[j].input_ids), keys[unique[j]]))
+            step = batch_size * chunk_batches  # whole batches: the model keeps a sorted chunk's order (stable sort)
+            chunks = [order[s : s + step] for s in range(0, len(order), step)]
+            todo = [c for c in chunks if any(keys[unique[j]] not in self.seen for j in c)]
+            for part in progress_bar(todo, desc="predict", unit="chunk", disable=not progress):
                 probs = self.model.predict_proba([feats[j] for j in part], batch_size)
                 lines = []
                 for j, p in zip(part, probs.tolist()):
-                    key = keys[missing[j]]
+                    key = keys[unique[j]]
                     self.seen[key] = p
+                    predicted.add(key)
                     lines.append(json.dumps([key, p]) + "\n")
                 self._append("".join(lines))
+        self.reused += sum(k not in predicted for k in keys)
         return torch.tensor([self.seen[k] for k in keys], dtype=torch.float32).reshape(len(keys), len(self.labels))
 
     def _append(self, text: str) -> None:
@@ -183,7 +189,7 @@ class CacheEntry:
     a distillation pass killed before its targets were whole (a folder)."""
 
     path: Path
-    kind: str  # "pair scores" | "teacher targets" | "unfinished pass"
+    kind: str  # "pair scores" | "teacher targets" | "unfinished pass" | "unreadable"
     model: str  # the model's cache id, or the teachers' ids
     items: int  # scores (lines: a pair scored twice counts twice) / examples; -1 when unreadable
     size: int  # bytes
@@ -205,8 +211,10 @@ def cache_entries(home: Path | None = None) -> list[CacheEntry]:
     for path in [*_visible(home / PAIR_CACHE), *_visible(home / TEACHER_CACHE)]:
         try:
             entry = _entry(path)
-        except OSError:
+        except FileNotFoundError:  # deleted while read
             continue
+        except OSError:  # listed, so that it is not silently missing from `list` and `clear`
+            entry = CacheEntry(path, "unreadable", "?", -1, 0, 0.0)
         if entry is not None:
             entries.append(entry)
     return sorted(entries, key=lambda e: e.modified)
@@ -243,7 +251,10 @@ def _source(folder: Path) -> str | None:
 
 
 def _visible(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+    try:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+    except OSError as err:
+        raise RelnetError(f"{folder}: cannot be read ({err.strerror or err})") from None
 
 
 def _complete_lines(path: Path) -> int:
@@ -254,15 +265,18 @@ def _complete_lines(path: Path) -> int:
     return count
 
 
-def remove_entries(entries: Sequence[CacheEntry]) -> int:
-    """Delete ``entries``; returns the bytes freed (of those actually gone). A run using one meanwhile predicts
-    its pairs again; what it scores after the deletion is kept only in its memory."""
-    freed = 0
+def remove_entries(entries: Sequence[CacheEntry]) -> list[CacheEntry]:
+    """Delete ``entries``; returns those now gone (a folder only partly deletable stays, with what is left). A run
+    using one meanwhile predicts its pairs again; what it scores after the deletion is kept only in its memory."""
+    gone = []
     for entry in entries:
-        if entry.path.is_dir():
-            shutil.rmtree(entry.path, ignore_errors=True)
-        else:
-            entry.path.unlink(missing_ok=True)
+        try:
+            if entry.path.is_dir():
+                shutil.rmtree(entry.path)
+            else:
+                entry.path.unlink(missing_ok=True)
+        except OSError as err:
+            log.warning("%s: not deleted (%s)", entry.path, err.strerror or err)
         if not entry.path.exists():
-            freed += entry.size
-    return freed
+            gone.append(entry)
+    return gone

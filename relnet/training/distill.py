@@ -124,7 +124,8 @@ def _teacher_probs(
     """The teachers' mean probabilities, from the shared cache when the same teachers saw the same examples.
 
     The cache holds them before the student's prior correction, which depends on the student's settings, and in
-    the examples' sorted order: a student of another seed may list the same examples in another order.
+    the examples' sorted order: a student of another seed may list the same examples in another order (the
+    teachers batch pairs in an order of their own, so its targets are the same bits).
     """
     from relnet.registry import home
 
@@ -135,6 +136,10 @@ def _teacher_probs(
         h.update(keys[i].encode())
     shared = home() / TEACHER_CACHE / f"{h.hexdigest()[:16]}.pt"
     key = h.hexdigest()
+    # This pass's scores so far, pair by pair, so that a pass killed half-way resumes with the same batches and
+    # ends bit for bit where the uninterrupted one would have; its own folder (examples and batch size in the
+    # name), since scores from another pass's batches differ at rounding level and the student would too.
+    unfinished = shared.with_name(f"{shared.stem}-b{batch_size}{UNFINISHED}")
     if shared.is_file():
         try:
             saved = torch.load(shared, weights_only=True)
@@ -143,13 +148,10 @@ def _teacher_probs(
         else:
             if saved.get("key") == key and tuple(saved["probs"].shape) == (len(examples), len(student.labels)):
                 log.info("teacher probabilities: reused %s", shared)
+                shutil.rmtree(unfinished, ignore_errors=True)  # a kill after the file above was written left it
                 probs = torch.empty_like(saved["probs"])
                 probs[torch.tensor(order)] = saved["probs"]
                 return probs
-    # This pass's scores so far, pair by pair, so that a pass killed half-way resumes with the same batches and
-    # ends bit for bit where the uninterrupted one would have; its own folder (examples and batch size in the
-    # name), since scores from another pass's batches differ at rounding level and the student would too.
-    unfinished = shared.with_name(f"{shared.stem}-b{batch_size}{UNFINISHED}")
     per_teacher = []
     for folder, teacher, tid in zip(folders, load_teachers(folders, student.labels, backend), ids):
         log.info("teacher %s: predicting %d training examples", folder, len(examples))

@@ -35,7 +35,7 @@ from relnet.training.loop import BEST, LAST, set_seed, train
 log = logging.getLogger("relnet")
 
 
-def _registered_models_resolved(config: TrainConfig, resume: bool) -> TrainConfig:
+def _registered_models_resolved(config: TrainConfig, resumed: bool) -> TrainConfig:
     """``init_from`` and ``teacher`` may name registered models (`relnet models list`), as every command that
     reads a model accepts: the run records their folders. A run resumed from ``last/`` never reads ``init_from``
     again, so a warm start deleted (or unregistered) since does not stop it."""
@@ -47,7 +47,6 @@ def _registered_models_resolved(config: TrainConfig, resume: bool) -> TrainConfi
         except RelnetError as err:
             raise RelnetError(f"{flag}: {err}") from None
 
-    resumed = resume and (Path(config.output_dir) / LAST).is_dir()
     init_from = folder("--init-from", config.init_from) if config.init_from and not resumed else config.init_from
     teachers = [folder("--teacher", t) for t in config.teacher]
     if init_from == config.init_from and teachers == list(config.teacher):
@@ -56,8 +55,8 @@ def _registered_models_resolved(config: TrainConfig, resume: bool) -> TrainConfi
 
 
 def run_training(config: TrainConfig, resume: bool = False, overwrite: bool = False) -> dict:
-    config = _registered_models_resolved(config, resume)
     device, out = open_run(config.output_dir, config.device, config.threads, resume, overwrite)
+    config = _registered_models_resolved(config, resume and (out / LAST).is_dir())  # after open_run's repairs
     set_seed(config.seed)
     scheme = get_scheme(config.scheme)
 

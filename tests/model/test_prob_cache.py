@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,8 @@ def test_cached_model_returns_exactly_what_the_model_predicted(tmp_path: Path, m
     cached = CachedModel.shared(model, folder, "fp32")
     assert cached.folder.name == cache_id(folder, "fp32").replace(":", "-")
     assert not cached.folder.exists()  # nothing written before the first prediction
-    first = cached.predict_proba(examples[:3], 4)
-    assert torch.equal(first, model.predict_proba(examples[:3], 4)) and cached.reused == 0
+    first = cached.predict_proba(examples[:3], 1, chunk_batches=1)  # a chunk per pair: each read back or predicted
+    assert torch.equal(first, model.predict_proba(examples[:3], 1)) and cached.reused == 0
     assert json.loads((cached.folder / "model.json").read_text()) == {"model": str(folder.resolve())}
     # a second process with the same model: the three scored pairs are read back bit for bit, three predicted
     calls = []
@@ -42,8 +43,8 @@ def test_cached_model_returns_exactly_what_the_model_predicted(tmp_path: Path, m
 
     monkeypatch.setattr(RelationClassifier, "predict_proba", counting)
     again = CachedModel.shared(model, folder, "fp32")
-    both = again.predict_proba(examples, 4)
-    assert calls == [3] and again.reused == 3
+    both = again.predict_proba(examples, 1, chunk_batches=1)
+    assert calls == [1, 1, 1] and again.reused == 3
     assert torch.equal(both[:3], first) and torch.allclose(both, direct, atol=1e-6)
     # a run killed mid-write leaves a line cut short: never read; a damaged whole line: ignored with a warning
     cache_file = next(again.folder.glob("*.jsonl"))
@@ -53,7 +54,7 @@ def test_cached_model_returns_exactly_what_the_model_predicted(tmp_path: Path, m
         third = CachedModel.shared(model, folder, "fp32")
     assert "damaged.jsonl: 1 unreadable line(s) ignored" in caplog.text and len(third.seen) == 6
     assert cache_file.name not in caplog.text  # the line cut short was not read at all
-    assert torch.equal(third.predict_proba(examples, 4), both) and calls == [3]
+    assert torch.equal(third.predict_proba(examples, 1, chunk_batches=1), both) and calls == [1, 1, 1]
 
 
 def test_cached_model_takes_up_what_a_run_beside_it_scores(tmp_path: Path, monkeypatch) -> None:
@@ -62,14 +63,15 @@ def test_cached_model_takes_up_what_a_run_beside_it_scores(tmp_path: Path, monke
     model = RelationClassifier.load(folder)
     labelling, ahead = CachedModel.shared(model, folder, "fp32"), CachedModel.shared(model, folder, "fp32")
     examples = _examples(8)
-    scored = ahead.predict_proba(examples[:6], 4)
+    scored = ahead.predict_proba(examples[:6], 1, chunk_batches=1)
     calls = []
     real = RelationClassifier.predict_proba
     monkeypatch.setattr(RelationClassifier, "predict_proba",
                         lambda self, exs, *a, **k: calls.append(len(exs)) or real(self, exs, *a, **k))  # fmt: skip
-    assert torch.equal(labelling.predict_proba(examples[:6], 4), scored) and calls == [] and labelling.reused == 6
-    labelling.predict_proba(examples, 4)
-    assert calls == [2] and len(list(labelling.folder.glob("*.jsonl"))) == 2  # one file per process
+    assert torch.equal(labelling.predict_proba(examples[:6], 1, chunk_batches=1), scored)
+    assert calls == [] and labelling.reused == 6
+    labelling.predict_proba(examples, 1, chunk_batches=1)
+    assert calls == [1, 1] and len(list(labelling.folder.glob("*.jsonl"))) == 2  # one file per process
 
 
 def test_cached_model_is_per_model_and_backend(tmp_path: Path) -> None:
@@ -127,8 +129,8 @@ def test_relnet_cache_lists_and_clears_what_runs_left(tmp_path: Path) -> None:
     for name, n in (("old", 4), ("new", 2)):
         folder = save_tiny_relation_classifier(tmp_path / name, [0.0, 1.0, float(n), -1.0, 0.2, 0.1], random_head=True)
         cached = CachedModel(RelationClassifier.load(folder), tmp_path / "home/pair-probs" / name, source=folder)
-        cached.predict_proba(_examples(n), 4)
-        cached.predict_proba(_examples(n + 1), 4)  # a second call appends the one new pair
+        cached.predict_proba(_examples(n), 1, chunk_batches=1)
+        cached.predict_proba(_examples(n + 1), 1, chunk_batches=1)  # a second call appends the one new pair
     (tmp_path / "home/pair-probs/old/.x.tmp").write_text("a write in progress: not an entry's pair")
     week_ago = time.time() - 7 * 86400
     for f in (tmp_path / "home/pair-probs/old").glob("*.jsonl"):
@@ -157,8 +159,8 @@ def test_a_pass_killed_between_chunks_resumes_with_the_models_own_batches(tmp_pa
     texts = ["Aspirin " + "very " * (i % 5) + "strongly inhibits COX-2." for i in range(9)]  # lengths to sort
     examples = [Example(f"d{i}", t, Span(0, 7), Span(t.index("COX"), len(t) - 1), "", head_id="T1", tail_id="T2")
                 for i, t in enumerate(texts)]  # fmt: skip
-    direct = model.predict_proba(examples, 2)
-    assert torch.equal(CachedModel(model, tmp_path / "whole").predict_proba(examples, 2, chunk_batches=1), direct)
+    direct = CachedModel(model, tmp_path / "whole").predict_proba(examples, 2, chunk_batches=1)
+    assert torch.allclose(direct, model.predict_proba(examples, 2), atol=1e-6)  # ties in length: keys order them
     real, seen = RelationClassifier.predict_proba, []
 
     def killed_after_one_chunk(self, exs, batch_size=64, progress=False):
@@ -207,6 +209,10 @@ def test_repeated_examples_are_predicted_once_and_a_killed_pass_still_resumes_ex
     whole = CachedModel(model, tmp_path / "whole").predict_proba(examples, 2, chunk_batches=2)
     assert calls == [4, 4, 4]  # 12 pairs once each
     assert torch.equal(whole, torch.cat([whole[:12], whole[0:12:2], whole[0:12:3]]))  # a repeat: the same row
+    shuffled = list(range(len(examples)))
+    random.Random(0).shuffle(shuffled)  # another seed's order: the same batches, the same bits
+    other = CachedModel(model, tmp_path / "shuffled").predict_proba([examples[i] for i in shuffled], 2, chunk_batches=2)
+    assert torch.equal(other, whole[shuffled])
     calls.clear()
     stop_at_third = True
     with pytest.raises(KeyboardInterrupt):
@@ -218,3 +224,12 @@ def test_repeated_examples_are_predicted_once_and_a_killed_pass_still_resumes_ex
     before = sum(_digest(example_key(e)) in resumed.seen for e in examples)  # those pairs and their repeats
     assert torch.equal(resumed.predict_proba(examples, 2, chunk_batches=2), whole)
     assert calls == [4] and resumed.reused == before
+    # a chunk only half on disk (a short write at a kill, a full disk): predicted again whole, the same batches
+    files = {f: f.read_text().splitlines(keepends=True) for f in (tmp_path / "killed").glob("*.jsonl")}
+    [(written, lines)] = [(f, lines) for f, lines in files.items() if len(lines) == 8]  # the killed pass's
+    for f in files:
+        f.unlink()
+    written.write_text("".join(lines[:6]))  # chunk 1 and half of chunk 2
+    calls.clear()
+    assert torch.equal(CachedModel(model, tmp_path / "killed").predict_proba(examples, 2, chunk_batches=2), whole)
+    assert calls == [4, 4]

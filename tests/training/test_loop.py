@@ -208,6 +208,7 @@ def test_loop_resume_needs_no_warm_start_and_keeps_the_calibrated_best(
     calibrated = (tmp_path / "run/best/model.safetensors").read_bytes()
     assert json.loads((tmp_path / "run/best/checkpoint.json").read_text()) == {"epoch": first["best_epoch"]}
     shutil.rmtree(tmp_path / "warm")
+    caplog.clear()
     with caplog.at_level(logging.INFO, logger="relnet"):
         again = run_training(config, resume=True)
     assert "written from last/" not in caplog.text and "calibration on" not in caplog.text

@@ -164,8 +164,14 @@ def test_pseudo_label_resumes_from_the_pair_probability_cache(
     tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, abstracts: Path, monkeypatch
 ) -> None:
     """A run stopped after the first document (--max-docs 1, as a kill would stop it) left its scores in the
-    cache: the full run predicts only the rest, and writes what a run without the cache writes."""
+    cache: the full run predicts only the rest, and writes what a run without the cache writes. (One document per
+    batch, so that the first run's calls are the full run's first: a call is read back whole or predicted whole.)"""
+    from relnet.workflows import pseudo_label as workflow
+
     teacher = _train(tmp_path / "teacher", split_dir, dev_dir, tiny_encoder)
+    batches = workflow.document_batches
+    monkeypatch.setattr(workflow, "document_batches", lambda docs, exclude, max_docs, batch_docs, stats, bar:
+                        batches(docs, exclude, max_docs, 1, stats, bar))  # fmt: skip
 
     def run(out: str, *extra: str):
         result = CliRunner().invoke(app, ["pseudo-label", str(abstracts), "--output", str(tmp_path / out),
