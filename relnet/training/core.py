@@ -227,7 +227,8 @@ def _mend_best(spec: Fit, out: Path, history: History, best_extra: Callable[[dic
         return
     held = checkpoint_epoch(out / BEST)
     if held != history.best_epoch:
-        log.info("best/ holds epoch %s, the history's best is epoch %d: written from last/", held, history.best_epoch)
+        holds = f"holds epoch {held}" if held is not None else "records no epoch"
+        log.info("best/ %s, the history's best is epoch %d: written from last/", holds, history.best_epoch)
         write_folder(out / BEST, _checkpoint(spec, {"epoch": history.best_epoch, **best_extra(history.epochs[-1])}))
 
 
