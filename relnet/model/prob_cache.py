@@ -64,6 +64,11 @@ def cache_id(folder: str | Path, backend: str) -> str:
     return model_id(folder, backend) + ("" if backend == "fp32" or backend in LOSSY else f"+{backend}")
 
 
+def folder_name(model_cache_id: str) -> str:
+    """The folder of a model's scores: its `cache_id`, with no character a file system refuses."""
+    return model_cache_id.replace(":", "-")
+
+
 def _digest(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
@@ -95,7 +100,7 @@ class CachedModel:
         """The cache of the model saved in ``model_folder``, under ``RELNET_HOME/pair-probs``."""
         from relnet.registry import home
 
-        folder = home() / PAIR_CACHE / cache_id(model_folder, backend).replace(":", "-")
+        folder = home() / PAIR_CACHE / folder_name(cache_id(model_folder, backend))
         return cls(model, folder, Path(model_folder).resolve())
 
     def _refresh(self) -> None:

@@ -29,7 +29,7 @@ from torch.nn import functional as F
 from relnet.data import Example
 from relnet.errors import RelnetError
 from relnet.model.classifier import META_FILE, RelationClassifier
-from relnet.model.prob_cache import TEACHER_CACHE, UNFINISHED, CachedModel, example_key
+from relnet.model.prob_cache import TEACHER_CACHE, UNFINISHED, CachedModel, example_key, folder_name
 from relnet.model.prob_cache import cache_id as teacher_id
 from relnet.paths import write_file
 
@@ -155,7 +155,7 @@ def _teacher_probs(
     per_teacher = []
     for folder, teacher, tid in zip(folders, load_teachers(folders, student.labels, backend), ids):
         log.info("teacher %s: predicting %d training examples", folder, len(examples))
-        scored = CachedModel(teacher, unfinished / tid.replace(":", "-"), source=Path(folder).resolve())
+        scored = CachedModel(teacher, unfinished / folder_name(tid), source=Path(folder).resolve())
         per_teacher.append(scored.predict_proba(examples, batch_size, progress=True))
         if scored.reused:
             log.info("teacher %s: %d of the %d examples scored before this pass was killed", folder, scored.reused,
