@@ -10,8 +10,8 @@
 #      gold ChemProt has 1.6 per relation; the run folders get a -negR suffix)
 #   2. the student: the recipe CONFIG + --extra-train the pseudo-labelled corpus + --teacher the members, for each
 #      seed of SEEDS (default "13"; SEEDS="13 14 15" for a mean ± sd, printed by scripts/seed_table.py)
-#   3. with REGISTER=NAME: `relnet models add NAME` registers the first seed's student (and NER_MODEL's tagger) as the
-#      default model of `relnet serve` and `relnet mine`
+#   3. with REGISTER=NAME: `relnet models add NAME` registers the first seed's student (and NER_MODEL's tagger, or
+#      with a lexicon REGISTER_NER's) as the default model of `relnet serve` and `relnet mine`
 # JOBS=N trains N of the students side by side, each with its share of the cores (scripts/lib/jobs.bash).
 # Resumable: each step is skipped once its output exists. Run scripts/build_student.sh first (the members:
 # RUNS/NAME-s13, -s14, -s15; or list them in MEMBERS="dir dir dir").
@@ -55,6 +55,12 @@ done
 wait_jobs
 [ ${#students[@]} -lt 2 ] || python scripts/seed_table.py "$NAME-self-$N$SUFFIX=$(IFS=,; echo "${students[*]}")"
 if [ -n "${REGISTER:-}" ]; then
-  ner=(); [ "$NER" = lexicon ] || ner=(--ner "$NER")
+  ner=()
+  if [ "$NER" != lexicon ]; then ner=(--ner "$NER")
+  elif [ -n "${REGISTER_NER:-}" ]; then ner=(--ner "$REGISTER_NER")
+  else
+    echo "note: $REGISTER is registered without a tagger (its mentions came from the lexicon): serve and mine" \
+      "then need --tagger; REGISTER_NER=NER/best registers one with it" >&2
+  fi
   relnet models add "$REGISTER" --relations "${students[0]}/best" "${ner[@]}"
 fi

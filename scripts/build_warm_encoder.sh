@@ -7,6 +7,7 @@
 # Resumable: each step is skipped once its summary exists.
 # Usage: scripts/build_warm_encoder.sh RUNS_DIR DATA_DIR   e.g. scripts/build_warm_encoder.sh ../runs ../shared/data
 set -euo pipefail
+source "$(dirname "$0")/lib/venv.bash"
 RUNS=$1 DATA=$2
 TRAIN=$DATA/chemprot/original/training DEV=$DATA/chemprot/original/development
 common=(--sources "$TRAIN" --exclude-splits "$DEV" --whole-word-masking --precision auto)

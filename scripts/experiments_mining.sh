@@ -3,6 +3,7 @@
 # ChemProt development abstracts with gold and with predicted mentions, scored the official way.
 # Usage: scripts/experiments_mining.sh [RUNS_DIR] [DATA_DIR]
 set -euo pipefail
+source "$(dirname "$0")/lib/venv.bash"
 RUNS=${1:-../runs}
 DATA=${2:-../shared/data}
 TR=$DATA/chemprot/original/training

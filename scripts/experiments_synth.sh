@@ -7,6 +7,7 @@
 # runs. Results: python scripts/results_table.py RUNS/synth-exp/*.
 # Usage: scripts/experiments_synth.sh [RUNS_DIR] [DATA_DIR]   — corpora and models go outside the repository.
 set -euo pipefail
+source "$(dirname "$0")/lib/venv.bash"
 RUNS=${1:-../runs}
 DATA=${2:-../shared/data}
 TR=$DATA/chemprot/original/training

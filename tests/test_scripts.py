@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -217,6 +218,45 @@ def test_best_fine_recipe_is_the_measured_one(tmp_path: Path) -> None:
     students = [c for c in trains if "--teacher" in c]
     assert len(students) == 3 and all(f"{runs}/pseudo-fine-drugprot-500" in c for c in students)
     assert trains.index(gate) < len(trains) - 3  # the gate trains before the students
+
+
+def test_a_recipe_finds_the_repositorys_environment_without_relnet_on_path(tmp_path: Path) -> None:
+    # a fresh clone after scripts/setup.sh, nothing activated: `scripts/X.sh` must use .venv/bin's relnet and python
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "scripts", repo / "scripts")
+    venv_bin, log, bare = repo / ".venv" / "bin", tmp_path / "calls.jsonl", "/usr/bin:/bin"
+    if shutil.which("relnet", path=bare):
+        pytest.skip(f"a relnet is installed in {bare}")
+    for split in ("chemprot/original/training", "chemprot/original/development", "drugprot/training",
+                  "drugprot/development"):  # fmt: skip
+        (tmp_path / "data" / split).mkdir(parents=True)
+    env = {**os.environ, "PATH": bare, "FAKE_RELNET_LOG": str(log)}
+    run = ["bash", str(repo / "scripts" / "build_student.sh"), str(tmp_path / "runs"), str(tmp_path / "data")]
+    missing = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert missing.returncode == 2 and f"none in {venv_bin}: run scripts/setup.sh first" in missing.stderr
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "relnet").write_text(FAKE_RELNET.format(python=sys.executable))
+    (venv_bin / "relnet").chmod(0o755)
+    (venv_bin / "python").write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')  # this venv's, wherever it lies
+    (venv_bin / "python").chmod(0o755)
+    log.write_text("")
+    done = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len([c for c in calls if c[0] == "train"]) == 6  # 3 members, 3 students
+
+
+def test_a_student_registered_from_lexicon_mentions_takes_the_tagger_asked_for(tmp_path: Path) -> None:
+    args = ["500", "none", "lexicon", "configs/cpr-drugprot.json"]
+    done, calls = _run_recipe("build_self_training.sh", args, tmp_path / "plain", {"REGISTER": "cpr-best"})
+    (add,) = [c for c in calls if c[:2] == ["models", "add"]]
+    assert "--ner" not in add and "registered without a tagger" in done.stderr
+    tagger = tmp_path / "ner" / "best"
+    tagger.mkdir(parents=True)
+    env = {"REGISTER": "cpr-best", "REGISTER_NER": str(tagger)}
+    done, calls = _run_recipe("build_self_training.sh", args, tmp_path / "tagged", env)
+    (add,) = [c for c in calls if c[:2] == ["models", "add"]]
+    assert add[add.index("--ner") + 1] == str(tagger) and "without a tagger" not in done.stderr
 
 
 def test_long_sentences_counts_pairs_in_over_long_sentences_by_source(split_dir: Path, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@
 #            N. On a GPU, or a CPU with many cores, N trainings finish sooner than N in a row (docs/results.md §17).
 # job LOG COMMAND…   runs COMMAND (appending "${threads[@]}" is the caller's choice)
 # wait_jobs          waits for this script's jobs; fails naming the logs of those that failed
+source "$(dirname "${BASH_SOURCE[0]}")/venv.bash"  # relnet: on PATH or the repository's .venv
 JOBS=${JOBS:-1}
 if ! [[ $JOBS =~ ^[1-9][0-9]*$ ]]; then echo "error: JOBS must be a positive integer, got '$JOBS'" >&2; exit 2; fi
 if [ "$JOBS" -gt 1 ] && ! command -v flock > /dev/null; then
