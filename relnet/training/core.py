@@ -203,6 +203,7 @@ class Fit:
     evaluate: Callable[[], tuple[float, dict]]  # → (the score early stopping watches, fields for the record)
     save: Callable[[Path, dict], None]  # (folder, extra metadata) → the model written there
     load: Callable[[Path], None]  # folder → the model's weights loaded from there
+    meta_file: str = ""  # the JSON file in which ``save`` records its metadata, the epoch included
 
 
 def _checkpoint(spec: Fit, meta: dict, state: dict | None = None) -> Callable[[Path], None]:
@@ -220,24 +221,27 @@ def _checkpoint(spec: Fit, meta: dict, state: dict | None = None) -> Callable[[P
 def _mend_best(spec: Fit, out: Path, history: History, best_extra: Callable[[dict], dict]) -> None:
     """A kill between the swaps of ``last`` and ``best`` leaves ``last`` at the epoch its history names best and
     ``best`` one improvement behind (or absent). Whenever history names ``last``'s epoch best, ``last``'s weights
-    (just loaded) are that epoch's: ``best`` is written from them unless it already records that epoch (a folder
-    from before `CHECKPOINT_FILE` records none: written again, the same weights). Training the epoch again would
-    not do: on a GPU it need not end in the same weights or score."""
+    (just loaded) are that epoch's: ``best`` is written from them unless it already holds that epoch (a folder
+    from before `CHECKPOINT_FILE`: the epoch its model's metadata records). Training the epoch again would not do:
+    on a GPU it need not end in the same weights or score."""
     if not history.epochs or history.best_epoch != history.epochs[-1]["epoch"]:
         return
-    held = checkpoint_epoch(out / BEST)
+    held = checkpoint_epoch(out / BEST, spec.meta_file)
     if held != history.best_epoch:
         holds = f"holds epoch {held}" if held is not None else "records no epoch"
         log.info("best/ %s, the history's best is epoch %d: written from last/", holds, history.best_epoch)
         write_folder(out / BEST, _checkpoint(spec, {"epoch": history.best_epoch, **best_extra(history.epochs[-1])}))
 
 
-def checkpoint_epoch(folder: Path) -> int | None:
-    """The epoch whose weights the checkpoint ``folder`` holds (None: unknown, or no such folder)."""
-    try:
-        return int(json.loads((folder / CHECKPOINT_FILE).read_text())["epoch"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+def checkpoint_epoch(folder: Path, meta_file: str = "") -> int | None:
+    """The epoch whose weights the checkpoint ``folder`` holds (None: unknown, or no such folder): its
+    `CHECKPOINT_FILE`, else (written before that file existed) the epoch its model's ``meta_file`` records."""
+    for name in (CHECKPOINT_FILE, meta_file) if meta_file else (CHECKPOINT_FILE,):
+        try:
+            return int(json.loads((folder / name).read_text())["epoch"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return None
 
 
 def fit(

@@ -19,7 +19,7 @@ from relnet.data import Example
 from relnet.evaluation.metrics import Scores, score
 from relnet.examples.labels import LabelScheme
 from relnet.model.backends import autocast, resolve_device, resolve_precision, to_device
-from relnet.model.classifier import RelationClassifier
+from relnet.model.classifier import META_FILE, RelationClassifier
 from relnet.model.encoder import Features
 from relnet.training.config import TrainConfig
 from relnet.training.core import (
@@ -123,6 +123,7 @@ def train(
         evaluate=dev_scores,
         save=lambda folder, extra: model.save(folder, {**extra, "config": config.to_json()}),
         load=lambda folder: model.load_state_dict(RelationClassifier.load(folder).state_dict()),
+        meta_file=META_FILE,
     )
     stepper = Stepper(model, optimizer, scheduler, config.max_grad_norm, precision, device)
     return fit(spec, stepper, Path(config.output_dir), config.epochs, config.patience, rng, resume,

@@ -17,7 +17,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from relnet.corpus import read_documents
 from relnet.evaluation.spans import format_span_breakdown, format_span_table
-from relnet.mentions.ner_model import TagSpace, TransformerTagger, collate, encode_document
+from relnet.mentions.ner_model import META_FILE, TagSpace, TransformerTagger, collate, encode_document
 from relnet.model.backends import resolve_precision, to_device
 from relnet.model.encoder import resolve_encoder
 from relnet.paths import write_text
@@ -85,6 +85,7 @@ def train_ner(config: NerConfig, overwrite: bool = False, resume: bool = False) 
         load=lambda folder: model.load_state_dict(
             AutoModelForTokenClassification.from_pretrained(str(folder)).state_dict()
         ),
+        meta_file=META_FILE,
     )
     stepper = Stepper(model, optimizer, scheduler, config.max_grad_norm, precision, device)
     fitted = fit(spec, stepper, out, config.epochs, config.patience, rng, resume, desc="ner epoch",

@@ -194,11 +194,13 @@ def test_loop_a_kill_between_the_last_and_best_swaps_keeps_best_the_epoch_histor
     assert json.loads((tmp_path / "cut/best/checkpoint.json").read_text()) == {"epoch": 2}
 
 
+@pytest.mark.parametrize("record", ["kept", "missing"])  # missing: a run finished before checkpoint.json existed
 def test_loop_resume_needs_no_warm_start_and_keeps_the_calibrated_best(
-    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, split_dir: Path, dev_dir: Path, tiny_encoder: Path, caplog: pytest.LogCaptureFixture, record: str
 ) -> None:
     """A run resumed from last/ never reads --init-from again (deleted since: no error); the calibrated best/
-    keeps the epoch it holds, so resuming a finished run neither rewrites nor calibrates it again."""
+    keeps the epoch it holds (its record, else its model's own), so resuming a finished run neither rewrites nor
+    calibrates it again."""
     import shutil
 
     run_training(_config(tmp_path / "warm", split_dir, tiny_encoder, epochs=1))
@@ -208,6 +210,9 @@ def test_loop_resume_needs_no_warm_start_and_keeps_the_calibrated_best(
     calibrated = (tmp_path / "run/best/model.safetensors").read_bytes()
     assert json.loads((tmp_path / "run/best/checkpoint.json").read_text()) == {"epoch": first["best_epoch"]}
     shutil.rmtree(tmp_path / "warm")
+    if record == "missing":
+        for folder in ("best", "last"):
+            (tmp_path / "run" / folder / "checkpoint.json").unlink()
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="relnet"):
         again = run_training(config, resume=True)
