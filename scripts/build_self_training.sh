@@ -56,7 +56,9 @@ wait_jobs
 [ ${#students[@]} -lt 2 ] || python scripts/seed_table.py "$NAME-self-$N$SUFFIX=$(IFS=,; echo "${students[*]}")"
 if [ -n "${REGISTER:-}" ]; then
   ner=()
-  if [ "$NER" != lexicon ]; then ner=(--ner "$NER")
+  if [ "$NER" != lexicon ]; then
+    ner=(--ner "$NER")
+    [ -z "${REGISTER_NER:-}" ] || echo "note: REGISTER_NER ignored: $REGISTER is registered with $NER, its tagger" >&2
   elif [ -n "${REGISTER_NER:-}" ]; then ner=(--ner "$REGISTER_NER")
   else
     echo "note: $REGISTER is registered without a tagger (its mentions came from the lexicon): serve and mine" \

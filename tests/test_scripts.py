@@ -244,6 +244,19 @@ def test_a_recipe_finds_the_repositorys_environment_without_relnet_on_path(tmp_p
     assert done.returncode == 0, done.stdout + done.stderr
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     assert len([c for c in calls if c[0] == "train"]) == 6  # 3 members, 3 students
+    # a relnet on PATH beside a python that cannot import relnet (another install): the .venv still wins, so that
+    # `python scripts/seed_table.py` does not fail after hours of training
+    decoy = tmp_path / "decoy"
+    decoy.mkdir()
+    (decoy / "relnet").write_text("#!/bin/sh\necho decoy >&2; exit 9\n")
+    (decoy / "relnet").chmod(0o755)
+    if subprocess.run(["sh", "-c", "python -c 'import relnet'"], env={"PATH": bare}).returncode == 0:
+        pytest.skip(f"the python in {bare} imports relnet")
+    log.write_text("")
+    run[2] = str(tmp_path / "runs2")
+    done = subprocess.run(run, cwd=ROOT, env={**env, "PATH": f"{decoy}:{bare}"}, capture_output=True, text=True)
+    assert done.returncode == 0 and "decoy" not in done.stderr, done.stdout + done.stderr
+    assert len([json.loads(line) for line in log.read_text().splitlines() if '"train"' in line]) == 6
 
 
 def test_a_student_registered_from_lexicon_mentions_takes_the_tagger_asked_for(tmp_path: Path) -> None:

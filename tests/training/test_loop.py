@@ -204,9 +204,9 @@ def test_loop_resume_needs_no_warm_start_and_keeps_the_calibrated_best(
     import shutil
 
     run_training(_config(tmp_path / "warm", split_dir, tiny_encoder, epochs=1))
-    config = _config(tmp_path / "run", split_dir, tiny_encoder, epochs=2, init_from=str(tmp_path / "warm/best"),
+    config = _config(tmp_path / "run", split_dir, tiny_encoder, epochs=1, init_from=str(tmp_path / "warm/best"),
                      calibration_holdout=0.5)  # fmt: skip
-    first = run_training(config)
+    first = run_training(config)  # one epoch: best/ holds last/'s epoch, the case `_mend_best` looks at
     calibrated = (tmp_path / "run/best/model.safetensors").read_bytes()
     assert json.loads((tmp_path / "run/best/checkpoint.json").read_text()) == {"epoch": first["best_epoch"]}
     shutil.rmtree(tmp_path / "warm")
