@@ -33,7 +33,7 @@ from relnet.paths import data_dir, write_text
 log = logging.getLogger("relnet")
 
 #: Profiles: settings of the NER and relation trainers. ``fast`` aimed at ≤ 20 min on 2 cores (measured: ~30 min
-#: with AVX-512 BF16, ~96 min on an AVX2-only CPU; docs §13); ``best`` is the
+#: with AVX-512 BF16, ~91 min on an AVX2-only CPU; docs §13, §22); ``best`` is the
 #: measured best recipe (docs/results.md), hours on 2 cores.
 PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     "fast": {
