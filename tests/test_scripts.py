@@ -91,18 +91,26 @@ RECIPES = {  # script → arguments after RUNS and DATA
 }
 
 
+def _executable(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o755)
+
+
+def _data_folders(data: Path) -> None:
+    """The corpus folders the recipes read (empty: the stand-in only checks that they exist)."""
+    for split in ("chemprot/original/training", "chemprot/original/development", "drugprot/training",
+                  "drugprot/development", "unlabeled"):  # fmt: skip
+        (data / split).mkdir(parents=True, exist_ok=True)
+
+
 def _run_recipe(
     script: str, args: list[str], tmp_path: Path, env: dict[str, str] | None = None
 ) -> tuple[subprocess.CompletedProcess, list[list[str]]]:
     """Run a recipe script against the stand-in `relnet`: how it ended, and the relnet calls it made."""
     bin_dir, data, log = tmp_path / "bin", tmp_path / "data", tmp_path / "calls.jsonl"
-    bin_dir.mkdir(parents=True, exist_ok=True)
-    fake = bin_dir / "relnet"
-    fake.write_text(FAKE_RELNET.format(python=sys.executable))
-    fake.chmod(0o755)
-    for split in ("chemprot/original/training", "chemprot/original/development", "drugprot/training",
-                  "drugprot/development", "unlabeled"):  # fmt: skip
-        (data / split).mkdir(parents=True, exist_ok=True)
+    _executable(bin_dir / "relnet", FAKE_RELNET.format(python=sys.executable))
+    _data_folders(data)
     log.write_text("")
     # the stand-in first, then this interpreter's folder: the scripts run `python scripts/…` in an activated venv
     path = os.pathsep.join([str(bin_dir), str(Path(sys.executable).parent), os.environ["PATH"]])
@@ -227,18 +235,13 @@ def test_a_recipe_finds_the_repositorys_environment_without_relnet_on_path(tmp_p
     venv_bin, log, bare = repo / ".venv" / "bin", tmp_path / "calls.jsonl", "/usr/bin:/bin"
     if shutil.which("relnet", path=bare):
         pytest.skip(f"a relnet is installed in {bare}")
-    for split in ("chemprot/original/training", "chemprot/original/development", "drugprot/training",
-                  "drugprot/development"):  # fmt: skip
-        (tmp_path / "data" / split).mkdir(parents=True)
+    _data_folders(tmp_path / "data")
     env = {**os.environ, "PATH": bare, "FAKE_RELNET_LOG": str(log)}
     run = ["bash", str(repo / "scripts" / "build_student.sh"), str(tmp_path / "runs"), str(tmp_path / "data")]
     missing = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True)
     assert missing.returncode == 2 and f"none in {venv_bin}: run scripts/setup.sh first" in missing.stderr
-    venv_bin.mkdir(parents=True)
-    (venv_bin / "relnet").write_text(FAKE_RELNET.format(python=sys.executable))
-    (venv_bin / "relnet").chmod(0o755)
-    (venv_bin / "python").write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')  # this venv's, wherever it lies
-    (venv_bin / "python").chmod(0o755)
+    _executable(venv_bin / "relnet", FAKE_RELNET.format(python=sys.executable))
+    _executable(venv_bin / "python", f'#!/bin/sh\nexec {sys.executable} "$@"\n')  # this venv's, wherever it lies
     log.write_text("")
     done = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -247,9 +250,7 @@ def test_a_recipe_finds_the_repositorys_environment_without_relnet_on_path(tmp_p
     # a relnet on PATH beside a python that cannot import relnet (another install): the .venv still wins, so that
     # `python scripts/seed_table.py` does not fail after hours of training
     decoy = tmp_path / "decoy"
-    decoy.mkdir()
-    (decoy / "relnet").write_text("#!/bin/sh\necho decoy >&2; exit 9\n")
-    (decoy / "relnet").chmod(0o755)
+    _executable(decoy / "relnet", "#!/bin/sh\necho decoy >&2; exit 9\n")
     if subprocess.run(["sh", "-c", "python -c 'import relnet'"], env={"PATH": bare}).returncode == 0:
         pytest.skip(f"the python in {bare} imports relnet")
     log.write_text("")

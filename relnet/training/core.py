@@ -236,7 +236,7 @@ def _mend_best(spec: Fit, out: Path, history: History, best_extra: Callable[[dic
 def checkpoint_epoch(folder: Path, meta_file: str = "") -> int | None:
     """The epoch whose weights the checkpoint ``folder`` holds (None: unknown, or no such folder): its
     `CHECKPOINT_FILE`, else (written before that file existed) the epoch its model's ``meta_file`` records."""
-    for name in (CHECKPOINT_FILE, meta_file) if meta_file else (CHECKPOINT_FILE,):
+    for name in filter(None, (CHECKPOINT_FILE, meta_file)):
         try:
             return int(json.loads((folder / name).read_text())["epoch"])
         except (OSError, ValueError, KeyError, TypeError):
